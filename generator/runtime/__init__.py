@@ -3,6 +3,7 @@
 Generated code imports only the public names listed in ``__all__`` here.
 """
 
+from ._client import Client, default_client
 from ._errors import (
     AmbiguousSubmit,
     APIError,
@@ -20,25 +21,39 @@ from ._errors import (
     RateLimited,
     ServerError,
     TransportError,
+    WaitTimeout,
 )
+from ._job import Job, JobGroup
+from ._result import Result
+from ._types import JobStatus, PayloadCheck, ProgressEvent, UnknownPropertyWarning
 from ._validation import ValidationIssue
 
 __all__ = [
     "APIError",
     "AmbiguousSubmit",
     "AuthenticationError",
+    "Client",
     "DeadlineExceeded",
     "InsufficientCredits",
     "InvalidParams",
+    "Job",
     "JobCancelled",
     "JobError",
     "JobFailed",
+    "JobGroup",
+    "JobStatus",
     "ModelRetired",
     "NotFoundError",
     "OxenError",
+    "PayloadCheck",
     "PayloadError",
+    "ProgressEvent",
     "RateLimited",
+    "Result",
     "ServerError",
     "TransportError",
+    "UnknownPropertyWarning",
     "ValidationIssue",
+    "WaitTimeout",
+    "default_client",
 ]

@@ -30,6 +30,7 @@ __all__ = [
     "RateLimited",
     "ServerError",
     "TransportError",
+    "WaitTimeout",
 ]
 
 
@@ -189,3 +190,7 @@ class AmbiguousSubmit(OxenError):
     ) -> None:
         super().__init__(message, model_id=model_id)
         self.candidates = list(candidates)
+
+
+class WaitTimeout(OxenError, TimeoutError):
+    """``result(timeout=...)`` gave up waiting; the job itself goes on (use ``cancel()``)."""
