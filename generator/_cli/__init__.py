@@ -23,6 +23,8 @@ __all__ = ["main"]
 
 # command name -> module (relative to this package) defining a click command named ``command``.
 _COMMANDS = {
+    "diff": "._diff",
+    "emulator": "._emulator",
     "generate": "._generate",
     "models": "._models",
     "sync": "._sync",
