@@ -156,6 +156,13 @@ def _type(keyword: str, old: Any, new: Any) -> list[Verdict]:
     return []  # the same set of values, spelled differently
 
 
+def _enum_key(value: Any) -> str:
+    # JSON Schema compares numbers by value (5 == 5.0) but never equates 1 and true.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return canonical(value)
+
+
 def _enum(keyword: str, old: Any, new: Any) -> list[Verdict]:
     if new is MISSING:
         message = "enum removed; any value of the type is accepted"
@@ -165,8 +172,8 @@ def _enum(keyword: str, old: Any, new: Any) -> list[Verdict]:
     if not isinstance(old, list):
         message = f"now restricted to {len(new)} allowed value(s)"
         return [Verdict(Kind.ENUM_ADDED, Severity.BREAKING, message, old, new)]
-    before = {canonical(value): value for value in old}
-    after = {canonical(value): value for value in new}
+    before = {_enum_key(value): value for value in old}
+    after = {_enum_key(value): value for value in new}
     verdicts = [
         Verdict(
             Kind.ENUM_VALUE_REMOVED,
@@ -215,6 +222,8 @@ def _bound(keyword: str, old: Any, new: Any) -> list[Verdict]:
         return _tightened(f"{keyword} {show(new)} added", old, new)
     if not (_is_number(old) and _is_number(new)):
         return _tightened(f"{keyword} changed from {show(old)} to {show(new)}", old, new)
+    if new == old:
+        return []  # 3 and 3.0: the same bound
     if (new > old) == lower:
         verb = "raised" if lower else "lowered"
         return _tightened(f"{keyword} {verb} from {old} to {new}", old, new)

@@ -24,6 +24,7 @@ _MAX_REFS_CHECKED: Final = 1000
 _DEFINITIONS: Final = frozenset({"$defs", "definitions"})
 _OPEN_SCHEMAS: Final = frozenset({"additionalProperties", "unevaluatedProperties"})
 _BRANCHES: Final = frozenset({"allOf", "anyOf", "oneOf"})
+_REJECT_ALL: Final[Mapping[str, Any]] = {"not": {}}
 
 
 def diff_schemas(model_id: str, old: Any, new: Any) -> list[Change]:
@@ -60,7 +61,7 @@ def _as_schema(node: Any) -> Any:
     if node is True or node is MISSING:
         return {}
     if node is False:
-        return {"not": {}}
+        return dict(_REJECT_ALL)
     return node
 
 
@@ -174,11 +175,29 @@ class _Walker:
                 )
                 self.emit(path, None, verdict)
             return
+        if self.rejects_all_changed(old_schema, new_schema, path):
+            return
         self._active.add(key)
         try:
             self.keywords(old_schema, new_schema, path, depth)
         finally:
             self._active.discard(key)
+
+    def rejects_all_changed(
+        self, old: Mapping[str, Any], new: Mapping[str, Any], path: str
+    ) -> bool:
+        """Report a schema that became (or stopped being) ``false``: one change, not keywords."""
+        old_false, new_false = old == _REJECT_ALL, new == _REJECT_ALL
+        if old_false == new_false:
+            return False
+        if new_false:
+            message = "no value is accepted any more (false schema)"
+            verdict = Verdict(Kind.CONSTRAINT_TIGHTENED, Severity.BREAKING, message, old, False)
+        else:
+            message = "values are accepted again (was a false schema)"
+            verdict = Verdict(Kind.CONSTRAINT_LOOSENED, Severity.COMPATIBLE, message, False, new)
+        self.emit(path, None, verdict)
+        return True
 
     def keywords(
         self, old: Mapping[str, Any], new: Mapping[str, Any], path: str, depth: int
