@@ -72,9 +72,14 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def snake(text: str) -> str:
-    """``Kling-Video.O3 4K`` -> ``kling_video_o3_4k``; may return ``""``."""
-    words = _NON_WORD.sub("_", _CAMEL.sub("_", _ascii(text)))
+def snake(text: str, *, split_camel: bool = True) -> str:
+    """``Kling-Video.O3 4K`` -> ``kling_video_o3_4k``; may return ``""``.
+
+    ``split_camel`` turns ``frontalImage`` into ``frontal_image``; model ids are not split
+    (``IC-LoRA`` reads better as ``ic_lora`` than ``ic_lo_ra``).
+    """
+    text = _ascii(text)
+    words = _NON_WORD.sub("_", _CAMEL.sub("_", text) if split_camel else text)
     return "_".join(part for part in words.lower().split("_") if part)
 
 
@@ -101,7 +106,7 @@ def _resolve(base: Mapping[str, str], taken: frozenset[str] = frozenset()) -> di
 
 
 def _module_base(model_id: str) -> str:
-    name = snake(model_id) or "model"
+    name = snake(model_id, split_camel=False) or "model"
     if name[0].isdigit():
         name = f"m_{name}"
     if not is_identifier(name) or name in _MODULE_GLOBALS or name in _SHADOW:

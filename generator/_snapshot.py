@@ -20,9 +20,11 @@ __all__ = [
     "INDEX_FILE",
     "ModelFile",
     "canonical_json",
+    "default_snapshot_dir",
     "read_models",
     "request_schema",
     "schema_sha256",
+    "snapshot_files",
     "write_snapshot",
 ]
 
@@ -105,26 +107,40 @@ def _index(models: Iterable[Mapping[str, Any]], modules: Mapping[str, str]) -> d
     return {"models": entries}
 
 
-def write_snapshot(models: Iterable[Mapping[str, Any]], folder: Path) -> list[Path]:
-    """Write each model object canonically and the index; remove files of models not given.
+def snapshot_files(models: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """File name -> canonical text for a snapshot of ``models`` (the index included).
 
-    Returns the files written or removed. Only names made by ``module_names`` are written,
-    so nothing can land outside ``folder``.
+    Only names made by ``module_names`` are used, so no name can leave the folder.
     """
     by_id = {str(model["id"]): model for model in models}
     modules = module_names(by_id)
+    files = {f"{modules[model_id]}.json": canonical_json(by_id[model_id]) for model_id in by_id}
+    files[INDEX_FILE] = canonical_json(_index(by_id.values(), modules))
+    return files
+
+
+def write_snapshot(models: Iterable[Mapping[str, Any]], folder: Path) -> list[Path]:
+    """Write each model object canonically and the index; remove files of models not given.
+
+    Returns the files written or removed.
+    """
+    wanted = snapshot_files(models)
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = {f"{modules[model_id]}.json": by_id[model_id] for model_id in by_id}
-    wanted_text = {name: canonical_json(model) for name, model in wanted.items()}
-    wanted_text[INDEX_FILE] = canonical_json(_index(by_id.values(), modules))
     changed: list[Path] = []
     for stale in sorted(folder.glob("*.json")):
-        if stale.name not in wanted_text:
+        if stale.name not in wanted:
             stale.unlink()
             changed.append(stale)
-    for name, text in sorted(wanted_text.items()):
+    for name, text in sorted(wanted.items()):
         target = folder / name
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
             changed.append(target)
     return changed
+
+
+def default_snapshot_dir() -> Path:
+    """The embedded default: ``_schemas`` beside the installed ``generated`` package."""
+    import generated
+
+    return Path(generated.__file__).resolve().parent / "_schemas"

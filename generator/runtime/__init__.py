@@ -26,7 +26,7 @@ from ._errors import (
 from ._job import Job, JobGroup
 from ._result import Result
 from ._types import JobStatus, PayloadCheck, ProgressEvent, UnknownPropertyWarning
-from ._validation import ValidationIssue
+from ._validation import ValidationIssue, enforce, jsonschema_issues
 
 __all__ = [
     "APIError",
@@ -56,4 +56,6 @@ __all__ = [
     "ValidationIssue",
     "WaitTimeout",
     "default_client",
+    "enforce",
+    "jsonschema_issues",
 ]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["ValidationIssue"]
+from ._types import UnknownPropertyWarning
+
+__all__ = ["ValidationIssue", "enforce", "jsonschema_issues"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,3 +28,39 @@ class ValidationIssue:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def enforce(
+    model_id: str,
+    issues: Sequence[ValidationIssue],
+    unknown: Sequence[ValidationIssue] = (),
+    *,
+    strict: bool = False,
+) -> None:
+    """Raise ``PayloadError`` for ``issues``; warn about ``unknown`` (raise when ``strict``)."""
+    from ._errors import PayloadError
+
+    if issues or (strict and unknown):
+        raise PayloadError([*issues, *(unknown if strict else ())], model_id=model_id)
+    if unknown:
+        lines = "; ".join(str(issue) for issue in unknown)
+        warnings.warn(
+            UnknownPropertyWarning(f"{model_id}: {lines} (the API ignores unknown keys)"),
+            stacklevel=3,
+        )
+
+
+def jsonschema_issues(schema: Mapping[str, Any], instance: object) -> list[ValidationIssue]:
+    """Validate with the ``jsonschema`` library (the reference; imported on first use)."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [
+        ValidationIssue(
+            path="".join(f"/{part}" for part in error.absolute_path),
+            message=error.message,
+            keyword=str(error.validator),
+            schema_path="".join(f"/{part}" for part in error.absolute_schema_path),
+        )
+        for error in validator.iter_errors(instance)
+    ]

@@ -1,0 +1,76 @@
+"""``oxgen models``: list the catalog, from a snapshot or the live endpoint."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._common import EXIT_OK, api_errors, from_option, resolve_source
+
+__all__ = ["command"]
+
+
+def _row(model: Mapping[str, Any], module: str) -> dict[str, Any]:
+    from generator._snapshot import request_schema, schema_sha256
+    from generator._spec import _media_type
+
+    schema = request_schema(model)
+    return {
+        "id": str(model.get("id")),
+        "display_name": model.get("display_name"),
+        "media_type": _media_type(model),
+        "endpoint": model.get("endpoint"),
+        "module": module,
+        "schema_sha256": schema_sha256(schema) if schema is not None else None,
+    }
+
+
+@click.command("models")
+@from_option()
+@click.option(
+    "--live", is_flag=True, help="Ask the live models endpoint instead (needs OXEN_API_KEY)."
+)
+@click.option(
+    "--all", "include_all", is_flag=True, help="With --live: include non image/video models."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (a list of objects) instead of a table."
+)
+def command(source: Path | None, live: bool, include_all: bool, as_json: bool) -> None:
+    """List the models: id, media type, endpoint, display name and generated module name."""
+    from generator._names import module_names
+    from generator._snapshot import read_models
+
+    if live:
+        from generator._fetch import fetch_catalog
+
+        with api_errors():
+            models: list[Mapping[str, Any]] = list(fetch_catalog(include_all=include_all))
+    else:
+        entries, _ = read_models(resolve_source(source))
+        models = [entry.model for entry in entries]
+    modules = module_names(str(model.get("id")) for model in models)
+    rows = [_row(model, modules[str(model.get("id"))]) for model in models]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        raise SystemExit(EXIT_OK)
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} models")
+    for column in ("id", "media", "endpoint", "display name", "module"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["id"],
+            row["media_type"] or "-",
+            row["endpoint"] or "-",
+            row["display_name"] or "",
+            row["module"],
+        )
+    Console().print(table)
+    raise SystemExit(EXIT_OK)
