@@ -136,9 +136,11 @@ def _md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", _printable(text))
 
 
-def _code(text: str) -> str:
-    """A code span safe inside a table cell, whatever backticks or pipes ``text`` holds."""
-    text = _printable(text).replace("|", "\\|")
+def _code(text: str, *, cell: bool = True) -> str:
+    """A code span, whatever backticks ``text`` holds; in a table ``cell`` pipes are escaped."""
+    text = _printable(text)
+    if cell:
+        text = text.replace("|", "\\|")
     if not text:
         return ""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
@@ -178,7 +180,8 @@ def _rename_section(renames: tuple[RenameSuggestion, ...]) -> list[str]:
         lines += [
             "",
             "<details>",
-            f"<summary>Moving from {_code(rename.old_id)} to {_code(rename.new_id)}: "
+            f"<summary>Moving from {_code(rename.old_id, cell=False)} to "
+            f"{_code(rename.new_id, cell=False)}: "
             f"{len(shown)} change(s) to the request"
             + (f", {hidden} cosmetic not shown" if hidden else "")
             + "</summary>",
@@ -208,7 +211,8 @@ def render_markdown(diff: CatalogDiff) -> str:
         lines += _rename_section(diff.renames)
     for model_id, changes in _models_worst_first(diff):
         worst = max(change.severity for change in changes)
-        lines += [f"### {_code(model_id)} ({worst.label})", "", *_change_rows(changes), ""]
+        heading = f"### {_code(model_id, cell=False)} ({worst.label})"
+        lines += [heading, "", *_change_rows(changes), ""]
     return "\n".join(lines)
 
 
