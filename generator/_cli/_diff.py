@@ -32,7 +32,10 @@ _FOLDER = click.Path(file_okay=False, dir_okay=True, path_type=Path)
     help="Exit 1 when a change at or above this class exists (any: even cosmetic).",
 )
 @click.option("--live", is_flag=True, help="Compare OLD with the live models endpoint.")
-def command(old: Path, new: Path | None, output: str | None, fail_on: str, live: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Table: list cosmetic changes one by one.")
+def command(
+    old: Path, new: Path | None, output: str | None, fail_on: str, live: bool, verbose: bool
+) -> None:
     """Report what changed between catalog folders OLD and NEW, model by model.
 
     Each change is breaking (a caller that followed OLD may fail), compatible or cosmetic.
@@ -66,6 +69,8 @@ def command(old: Path, new: Path | None, output: str | None, fail_on: str, live:
     else:
         width = shutil.get_terminal_size((120, 24)).columns
         color = sys.stdout.isatty()
-        click.echo(render_text(diff, width=width, color=color), nl=False, color=color)
+        click.echo(
+            render_text(diff, width=width, color=color, verbose=verbose), nl=False, color=color
+        )
     if diff.fails(Severity[_FAIL_ON[fail_on]]):
         raise click.exceptions.Exit(1)

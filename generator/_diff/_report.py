@@ -85,8 +85,30 @@ def _value(value: Any) -> str:
 # -- text -----------------------------------------------------------------------------------
 
 
-def render_text(diff: CatalogDiff, *, width: int = 100, color: bool = False) -> str:
-    """A table for a terminal, worst models first; ``color`` adds ANSI styles."""
+def _table_rows(changes: tuple[Change, ...], verbose: bool) -> list[tuple[Severity, str, str]]:
+    """(severity, where, message) rows; cosmetic changes folded into one row unless verbose."""
+    rows = [
+        (change.severity, change.location, change.message)
+        for change in changes
+        if verbose or change.severity > Severity.COSMETIC
+    ]
+    cosmetic = [change for change in changes if change.severity is Severity.COSMETIC]
+    if cosmetic and not verbose:
+        keywords = sorted({change.keyword or change.kind.value for change in cosmetic})
+        rows.append(
+            (Severity.COSMETIC, "", f"{len(cosmetic)} cosmetic change(s): {', '.join(keywords)}")
+        )
+    return rows
+
+
+def render_text(
+    diff: CatalogDiff, *, width: int = 100, color: bool = False, verbose: bool = False
+) -> str:
+    """A table for a terminal, worst models first; ``color`` adds ANSI styles.
+
+    Cosmetic changes are counted per model in one row (a reworded catalog can have hundreds)
+    unless ``verbose``.
+    """
     console = Console(
         file=io.StringIO(),
         width=width,
@@ -111,12 +133,12 @@ def render_text(diff: CatalogDiff, *, width: int = 100, color: bool = False) -> 
     table.add_column("Where", overflow="fold")
     table.add_column("Change", overflow="fold")
     for model_id, changes in _models_worst_first(diff):
-        for index, change in enumerate(changes):
+        for index, (severity, where, message) in enumerate(_table_rows(changes, verbose)):
             table.add_row(
                 Text(_printable(model_id) if index == 0 else ""),
-                Text(change.severity.label, style=_STYLES[change.severity]),
-                Text(_printable(change.location)),
-                Text(_printable(change.message)),
+                Text(severity.label, style=_STYLES[severity]),
+                Text(_printable(where)),
+                Text(_printable(message)),
             )
     console.print(table)
     return _output(console)

@@ -62,6 +62,10 @@ def test_exit_status_follows_fail_on(
     assert result.exit_code == expected, result.output
     if change is None:
         assert "No changes." in result.output
+    elif change == "cosmetic":
+        assert "1 cosmetic change(s): description" in result.output
+        verbose = _run(old, new, "--verbose")
+        assert "/guidance" in verbose.output
     else:
         assert "flux-1-dev" in result.output
         assert "/guidance" in result.output

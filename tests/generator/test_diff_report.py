@@ -10,8 +10,11 @@ import copy
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from generator._diff import (
     JSON_FORMAT_VERSION,
@@ -56,7 +59,7 @@ def _check_golden(name: str, actual: str) -> None:
     assert path.exists(), f"{path} is missing; create it with OXGEN_REGEN_GOLDEN=1"
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, (
-        f"{path.relative_to(HERE.parents[1])} differs from the rendered report; if the change "
+        f"{path} differs from the rendered report; if the change "
         "is intended, regenerate it with OXGEN_REGEN_GOLDEN=1 "
         ".venv/bin/pytest tests/generator/test_diff_report.py and review the diff"
     )
@@ -141,6 +144,8 @@ def test_text_report_lists_every_change() -> None:
     assert f"Likely rename: {OLD_ID} -> {NEW_ID}" in text
     for model_id in diff.by_model():
         assert model_id in text
+    assert "1 cosmetic change(s): display_name" in text
+    assert "display_name changed" in render_text(diff, width=200, verbose=True)
     colored = render_text(diff, width=200, color=True)
     assert "\x1b[" in colored
 
@@ -188,3 +193,23 @@ def test_severity_labels() -> None:
         "compatible",
         "cosmetic",
     ]
+
+
+def test_golden_mismatch_says_how_to_regenerate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OXGEN_REGEN_GOLDEN", raising=False)
+    monkeypatch.setattr(sys.modules[__name__], "GOLDEN", tmp_path)
+    (tmp_path / "stale.md").write_text("old report\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="OXGEN_REGEN_GOLDEN=1"):
+        _check_golden("stale.md", "new report\n")
+
+
+def test_public_names_match_all() -> None:
+    import generator._diff as package
+
+    assert all(hasattr(package, name) for name in package.__all__)
+    public = {
+        name for name in vars(package) if name.isidentifier() and not name.startswith("_")
+    } - {"annotations"}
+    assert public == set(package.__all__)
