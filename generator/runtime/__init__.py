@@ -4,6 +4,19 @@ Generated code imports only the public names listed in ``__all__`` here.
 """
 
 from ._client import Client, default_client
+from ._compiled import (
+    brief,
+    did_you_mean,
+    fallback_issues,
+    is_integer,
+    json_equal,
+    json_in,
+    json_unique,
+    multiple_of,
+    pointer,
+    unexpected,
+)
+from ._ecma import ecma_regex
 from ._errors import (
     AmbiguousSubmit,
     APIError,
@@ -23,6 +36,7 @@ from ._errors import (
     TransportError,
     WaitTimeout,
 )
+from ._formats import format_checker
 from ._job import Job, JobGroup
 from ._result import Result
 from ._types import JobStatus, PayloadCheck, ProgressEvent, UnknownPropertyWarning
@@ -55,7 +69,19 @@ __all__ = [
     "UnknownPropertyWarning",
     "ValidationIssue",
     "WaitTimeout",
+    "brief",
     "default_client",
+    "did_you_mean",
+    "ecma_regex",
     "enforce",
+    "fallback_issues",
+    "format_checker",
+    "is_integer",
+    "json_equal",
+    "json_in",
+    "json_unique",
     "jsonschema_issues",
+    "multiple_of",
+    "pointer",
+    "unexpected",
 ]

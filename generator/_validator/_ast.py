@@ -1,0 +1,155 @@
+"""The tiny statement tree the compiler builds and the Jinja templates print.
+
+The compiler decides every statement and expression (in Python); the templates only walk this
+tree and indent it. Expressions are plain text made from literals (``_literals``), generated
+names and fixed operators, never from unescaped schema text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["For", "Function", "If", "Line", "Stmt", "if_", "mentions"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """A simple statement: an assignment, a call or a return."""
+
+    text: str
+    kind: str = "line"
+
+
+@dataclass(frozen=True)
+class If:
+    """``if cond:`` with a body and an optional ``else`` body."""
+
+    cond: str
+    body: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...] = ()
+    kind: str = "if"
+
+
+@dataclass(frozen=True)
+class For:
+    """``for target in iterable:``."""
+
+    target: str
+    iterable: str
+    body: tuple[Stmt, ...]
+    kind: str = "for"
+
+
+Stmt = Line | If | For
+
+
+@dataclass(frozen=True)
+class Function:
+    """A module-level ``def`` with its signature line and body."""
+
+    signature: str
+    body: tuple[Stmt, ...]
+
+
+def _wrap(cond: str) -> str:
+    return f"({cond})" if " or " in cond or " if " in cond else cond
+
+
+def if_(cond: str, body: Sequence[Stmt], orelse: Sequence[Stmt] = ()) -> list[Stmt]:
+    """An ``If`` as a statement list; nested single ifs merge (``if a and b``), empty ones vanish.
+
+    Merging keeps the output free of the "collapsible if" lint finding.
+    """
+    if not body and not orelse:
+        return []
+    if not body:
+        return if_(f"not ({cond})" if " " in cond else f"not {cond}", orelse)
+    if not orelse and len(body) == 1 and isinstance(body[0], If) and not body[0].orelse:
+        inner = body[0]
+        return [If(f"{_wrap(cond)} and {_wrap(inner.cond)}", inner.body)]
+    return [If(cond, tuple(body), tuple(orelse))]
+
+
+def mentions(stmts: Iterable[Stmt], name: str) -> bool:
+    """Whether any statement refers to the variable ``name``."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    for stmt in stmts:
+        if isinstance(stmt, Line) and word.search(stmt.text):
+            return True
+        if isinstance(stmt, If) and (
+            word.search(stmt.cond) or mentions(stmt.body, name) or mentions(stmt.orelse, name)
+        ):
+            return True
+        if isinstance(stmt, For) and (word.search(stmt.iterable) or mentions(stmt.body, name)):
+            return True
+    return False
+
+
+def _split(cond: str, op: str) -> list[str]:
+    """``cond`` split on ``op`` where it is not inside brackets."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    index = 0
+    while index < len(cond):
+        char = cond[index]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == '"':
+            index = cond.index('"', index + 1)
+        elif depth == 0 and cond.startswith(op, index):
+            parts.append(cond[start:index])
+            index += len(op)
+            start = index
+            continue
+        index += 1
+    parts.append(cond[start:])
+    return parts
+
+
+def _unparen(cond: str) -> str:
+    """``cond`` without one pair of brackets around all of it."""
+    if not (cond.startswith("(") and cond.endswith(")")):
+        return cond
+    depth = 0
+    index = 0
+    while index < len(cond):
+        char = cond[index]
+        if char == '"':
+            index = cond.index('"', index + 1)
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0 and index < len(cond) - 1:
+                return cond
+        index += 1
+    return cond[1:-1]
+
+
+_SWAPS = ((" is not ", " is "), (" not in ", " in "), (" != ", " == "))
+
+
+def negate(cond: str) -> str:
+    """The condition that holds exactly when ``cond`` does not (De Morgan, no double ``not``)."""
+    cond = _unparen(cond)
+    for op, opposite in ((" or ", " and "), (" and ", " or ")):
+        parts = _split(cond, op)
+        if len(parts) > 1:
+            negated = [negate(part) for part in parts]
+            wrapped = [f"({part})" if len(_split(part, op)) > 1 else part for part in negated]
+            return opposite.join(wrapped)
+    if cond.startswith("not "):
+        return _unparen(cond[4:])
+    for one, two in _SWAPS:
+        for this, that in ((one, two), (two, one)):
+            pieces = _split(cond, this)
+            if len(pieces) == 2:
+                return pieces[0] + that + pieces[1]
+    if " if " in cond or (" " in cond and not cond.endswith(")")):
+        return f"not ({cond})"
+    return f"not {cond}"
