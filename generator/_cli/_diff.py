@@ -2,16 +2,21 @@
 
 Exit status: 0, or 1 when a change at or above ``--fail-on`` exists (default: breaking), so a
 CI job can gate on it; 2 for usage errors (a folder that is missing or holds unreadable model
-files: a half-read catalog would report the unreadable models as removed).
+files: a half-read catalog would report the unreadable models as removed); 3 when ``--live``
+cannot reach the API.
 """
 
 from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
+
+from ._common import EXIT_FOUND, api_errors
 
 __all__ = ["command"]
 
@@ -31,37 +36,62 @@ _FOLDER = click.Path(file_okay=False, dir_okay=True, path_type=Path)
     show_default=True,
     help="Exit 1 when a change at or above this class exists (any: even cosmetic).",
 )
-@click.option("--live", is_flag=True, help="Compare OLD with the live models endpoint.")
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Compare OLD with the live models endpoint (needs OXEN_API_KEY) instead of NEW.",
+)
+@click.option(
+    "--all",
+    "include_all",
+    is_flag=True,
+    help="With --live: include models that output neither image nor video.",
+)
+@click.option(
+    "--base-url",
+    envvar="OXEN_BASE_URL",
+    default=None,
+    help="With --live: API base URL (env OXEN_BASE_URL; default https://hub.oxen.ai).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Table: list cosmetic changes one by one.")
 def command(
-    old: Path, new: Path | None, output: str | None, fail_on: str, live: bool, verbose: bool
+    old: Path,
+    new: Path | None,
+    output: str | None,
+    fail_on: str,
+    live: bool,
+    include_all: bool,
+    base_url: str | None,
+    verbose: bool,
 ) -> None:
     """Report what changed between catalog folders OLD and NEW, model by model.
 
     Each change is breaking (a caller that followed OLD may fail), compatible or cosmetic.
-    Likely renames (a removed and an added model that look alike) are suggested.
+    Likely renames (a removed and an added model that look alike) are suggested. With --live,
+    NEW is the catalog the endpoint serves now (image and video models, as `oxgen sync`).
     """
     from generator._diff import (
         Severity,
         SnapshotReadError,
-        diff_folders,
+        diff_catalogs,
+        read_catalog,
         render_json,
         render_markdown,
         render_text,
     )
 
-    if live:
-        # The fetch client (generator._fetch) has not landed yet; say so instead of guessing.
-        raise click.UsageError(
-            "--live is not available yet: sync a snapshot first "
-            "(oxgen sync --out DIR) and run: oxgen diff OLD DIR"
-        )
-    if new is None:
+    if live and new is not None:
+        raise click.UsageError("give either NEW or --live, not both")
+    if not live and new is None:
         raise click.UsageError("missing argument NEW (a catalog folder), or use --live")
     try:
-        diff = diff_folders(old, new)
+        old_catalog = read_catalog(old)
+        new_catalog = read_catalog(new) if new is not None else None
     except SnapshotReadError as exc:
         raise click.UsageError(str(exc)) from exc
+    if new_catalog is None:
+        new_catalog = _fetch_live(include_all=include_all, base_url=base_url)
+    diff = diff_catalogs(old_catalog, new_catalog)
     if output == "json":
         click.echo(render_json(diff), nl=False)
     elif output == "markdown":
@@ -69,8 +99,15 @@ def command(
     else:
         width = shutil.get_terminal_size((120, 24)).columns
         color = sys.stdout.isatty()
-        click.echo(
-            render_text(diff, width=width, color=color, verbose=verbose), nl=False, color=color
-        )
+        click.echo(render_text(diff, width=width, color=color, verbose=verbose), nl=False)
     if diff.fails(Severity[_FAIL_ON[fail_on]]):
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(EXIT_FOUND)
+
+
+def _fetch_live(*, include_all: bool, base_url: str | None) -> dict[str, Mapping[str, Any]]:
+    """The live catalog as model id -> model object (API errors exit 3, as in ``oxgen sync``)."""
+    from generator._fetch import fetch_catalog
+
+    with api_errors():
+        fetched = fetch_catalog(include_all=include_all, base_url=base_url)
+    return {str(model["id"]): model for model in fetched}

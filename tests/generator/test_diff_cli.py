@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+import respx
 from click.testing import CliRunner, Result
 
 from generator._cli import main
@@ -99,7 +101,7 @@ def test_markdown_output(tmp_path: Path) -> None:
     [
         (["{snapshot}", "{tmp}/missing"], "not a folder"),
         (["{snapshot}"], "missing argument NEW"),
-        (["{snapshot}", "--live"], "--live is not available yet"),
+        (["{snapshot}", "{snapshot}", "--live"], "either NEW or --live"),
         (["{snapshot}", "{snapshot}", "--fail-on", "sometimes"], "Invalid value"),
         (["{snapshot}", "{tmp}/broken"], "cannot read model object"),
     ],
@@ -119,3 +121,47 @@ def test_help_describes_the_command() -> None:
     assert result.exit_code == 0
     for option in ("--json", "--markdown", "--fail-on", "--live"):
         assert option in result.output
+
+
+_LIVE = "https://live.test"
+
+
+def _serve(models: list[dict[str, Any]]) -> None:
+    respx.get(f"{_LIVE}/api/ai/models").respond(json={"object": "list", "data": models})
+    for model in models:
+        respx.get(f"{_LIVE}/api/ai/models/{model['id']}").respond(json=model)
+
+
+def _run_live(*args: str | Path) -> Result:
+    env = {"OXEN_API_KEY": "k", "OXEN_BASE_URL": _LIVE}
+    return CliRunner(env=env).invoke(main, ["diff", *map(str, args), "--live"])
+
+
+@respx.mock
+def test_live_compares_with_the_endpoint() -> None:
+    models = [copy.deepcopy(dict(model)) for model in _CATALOG.values()]
+    flux = next(model for model in models if model["id"] == "flux-1-dev")
+    flux["json_request_schema"]["properties"]["guidance"]["maximum"] = 5
+    _serve([model for model in models if model["id"] != "ideogram-v4"])
+    result = _run_live(SNAPSHOT, "--json")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.output)
+    assert document["removed"] == ["ideogram-v4"]
+    assert [m["model_id"] for m in document["models"]] == ["flux-1-dev", "ideogram-v4"]
+
+
+@respx.mock
+def test_live_unchanged_catalog_exits_0() -> None:
+    _serve([dict(model) for model in _CATALOG.values()])
+    result = _run_live(SNAPSHOT)
+    assert result.exit_code == 0, result.output
+    assert "No changes." in result.output
+
+
+@respx.mock
+def test_live_api_failure_exits_3() -> None:
+    respx.get(f"{_LIVE}/api/ai/models").mock(
+        return_value=httpx.Response(401, json={"error": {"type": "unauthenticated"}})
+    )
+    result = _run_live(SNAPSHOT)
+    assert result.exit_code == 3, result.output
