@@ -225,7 +225,8 @@ class _Compiler:
                 )
             elif kind == "err":
                 signature = f"def {name}(x: object, p: str, e: list[ValidationIssue]) -> None:"
-                self.state.functions[name] = Function(signature, tuple(self.err(node)))
+                body = self.err(node) or [Line("pass")]
+                self.state.functions[name] = Function(signature, tuple(body))
             else:
                 signature = f"def {name}(x: object, p: str, out: list[ValidationIssue]) -> None:"
                 self.state.functions[name] = Function(signature, tuple(self.lint(node)))
@@ -448,7 +449,7 @@ class _Compiler:
         if "pattern" in s:
             if not isinstance(s["pattern"], str):
                 raise Fallback("pattern")
-            out += if_(f"not {self.regex(s['pattern'])}.search({v})", [_RF])
+            out += if_(f"{self.regex(s['pattern'])}.search({v}) is None", [_RF])
         if s.get("format") in FORMATS:
             out += if_(f"not {self.format_fn(s['format'])}({v})", [_RF])
         return out
@@ -700,7 +701,8 @@ class _Compiler:
         if "pattern" in s:
             message = self.said(f" does not match {s['pattern']!r}")
             out += if_(
-                f"not {self.regex(s['pattern'])}.search(x)", [self.add(message, "pattern", node)]
+                f"{self.regex(s['pattern'])}.search(x) is None",
+                [self.add(message, "pattern", node)],
             )
         if s.get("format") in FORMATS:
             message = self.said(f" is not a valid {s['format']!r}")
