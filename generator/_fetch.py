@@ -40,12 +40,12 @@ def is_media_model(model: Mapping[str, Any]) -> bool:
     return isinstance(outputs, list) and bool({"image", "video"} & set(outputs))
 
 
-def _config(api_key: str | None, base_url: str | None, timeout: float) -> Config:
+def _config(api_key: str | None, base_url: str | None, timeout: float, retries: int) -> Config:
     return Config(
         api_key=api_key if api_key is not None else os.environ.get("OXEN_API_KEY", ""),
         base_url=base_url or os.environ.get("OXEN_BASE_URL") or DEFAULT_BASE_URL,
         timeout=timeout,
-        max_retries=3,
+        max_retries=retries,
     )
 
 
@@ -83,15 +83,17 @@ async def fetch_catalog_async(
     base_url: str | None = None,
     concurrency: int = 8,
     timeout: float = 30.0,
+    retries: int = 3,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> list[dict[str, Any]]:
     """Model objects, sorted by id: the given ids, or every image/video model in the catalog.
 
-    At most ``concurrency`` requests are in flight. Raises ``AuthenticationError`` (401),
+    At most ``concurrency`` requests are in flight; failed requests are retried ``retries``
+    times with backoff (429 and 5xx, honouring Retry-After). Raises ``AuthenticationError`` (401),
     ``NotFoundError`` naming the model (404), ``TransportError`` (timeouts, connection
     failures, after retries) and ``FetchError`` (a body that is not what the API documents).
     """
-    http = Http(_config(api_key, base_url, timeout), transport)
+    http = Http(_config(api_key, base_url, timeout, retries), transport)
     try:
         ids = sorted(set(model_ids)) or await _list_ids(http, include_all)
         limit = asyncio.Semaphore(max(1, concurrency))

@@ -51,7 +51,8 @@ _SHADOW = frozenset(dir(builtins)) | frozenset({"annotations", "typing"})
 # Parameters may shadow builtins (``input``, ``format``, ``id`` are common and natural), but
 # not the names generated signatures and bodies use.
 _PARAMETER_SHADOW = frozenset(
-    {"Any", "Final", "Literal", "NotRequired", "Required", "TypedDict", "UNSET", "Unset"}
+    {"Any", "Final", "Literal", "Mapping", "NotRequired", "Required", "TypeAlias", "TypedDict"}
+    | {"Client", "Job", "Request", "Result", "ValidationIssue", "cast", "default_client", "enforce"}
     | {"bool", "dict", "float", "int", "list", "object", "str", "tuple", "None"}
 )
 _NON_WORD = re.compile(r"[^0-9a-zA-Z]+")

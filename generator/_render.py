@@ -20,7 +20,7 @@ import jinja2
 from ._pycode import LINE_LENGTH, Atom, Expr, Group, call, docstring, layout, literal, string
 from ._spec import ModelSpec, Param
 from ._types import Field, TypeDef
-from ._validators import ValidatorParts, validator_parts
+from ._validator import ValidatorParts, validator_parts
 
 __all__ = ["PackageEntry", "render_module", "render_package_init", "templates_dir"]
 

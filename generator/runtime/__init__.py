@@ -40,7 +40,7 @@ from ._formats import format_checker
 from ._job import Job, JobGroup
 from ._result import Result
 from ._types import JobStatus, PayloadCheck, ProgressEvent, UnknownPropertyWarning
-from ._validation import ValidationIssue, enforce, jsonschema_issues
+from ._validation import ValidationIssue, enforce
 
 __all__ = [
     "APIError",
@@ -80,7 +80,6 @@ __all__ = [
     "json_equal",
     "json_in",
     "json_unique",
-    "jsonschema_issues",
     "multiple_of",
     "pointer",
     "unexpected",

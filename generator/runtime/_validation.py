@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ._types import UnknownPropertyWarning
 
-__all__ = ["ValidationIssue", "enforce", "jsonschema_issues"]
+__all__ = ["ValidationIssue", "enforce"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +47,3 @@ def enforce(
             UnknownPropertyWarning(f"{model_id}: {lines} (the API ignores unknown keys)"),
             stacklevel=3,
         )
-
-
-def jsonschema_issues(schema: Mapping[str, Any], instance: object) -> list[ValidationIssue]:
-    """Validate with the ``jsonschema`` library (the reference; imported on first use)."""
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    return [
-        ValidationIssue(
-            path="".join(f"/{part}" for part in error.absolute_path),
-            message=error.message,
-            keyword=str(error.validator),
-            schema_path="".join(f"/{part}" for part in error.absolute_schema_path),
-        )
-        for error in validator.iter_errors(instance)
-    ]
