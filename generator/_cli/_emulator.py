@@ -28,7 +28,7 @@ __all__ = ["command"]
 @click.option(
     "--models",
     "models_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
     help="Snapshot folder of model objects [default: the committed generated/_schemas].",
 )
 @click.option(
@@ -42,7 +42,7 @@ __all__ = ["command"]
     "--speed",
     default=1.0,
     show_default=True,
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     help="Divide every simulated duration by this.",
 )
 @click.option(
@@ -165,4 +165,3 @@ def command(
     click.echo("oxgen emulator: stopped", err=True)
     if stopped_by == signal.SIGINT:
         raise SystemExit(130)
-
