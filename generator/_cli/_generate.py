@@ -46,9 +46,10 @@ def command(source: Path | None, out: Path | None, model_ids: tuple[str, ...], c
             click.echo(f"{out} is up to date ({len(result.specs)} models).")
         raise SystemExit(EXIT_FOUND if changed or result.failed else EXIT_OK)
     touched = write(result)
+    failed = sum(problem.level == "error" for problem in result.problems)
     click.echo(
         f"Generated {len(result.specs)} model modules into {out}: "
-        f"{len(touched)} files changed, {sum(p.level == 'error' for p in result.problems)} models failed."
+        f"{len(touched)} files changed, {failed} models failed."
     )
     for name in touched:
         click.echo(f"  {name}")

@@ -21,17 +21,19 @@ INDEX = json.loads((SNAPSHOT / "index.json").read_text(encoding="utf-8"))["model
 
 def test_models_map_ids_to_modules() -> None:
     assert generated.MODELS["kling-video-o3-4k-text-to-video"] == "kling_video_o3_4k_text_to_video"
-    assert {model_id: entry["module"] for model_id, entry in INDEX.items()} == dict(generated.MODELS)
+    assert {model_id: entry["module"] for model_id, entry in INDEX.items()} == dict(
+        generated.MODELS
+    )
 
 
 @pytest.mark.parametrize("model_id", sorted(INDEX))
 def test_every_module_imports_with_its_constants(model_id: str) -> None:
     module = generated.load(model_id)
     model = json.loads((SNAPSHOT / INDEX[model_id]["file"]).read_text(encoding="utf-8"))
-    assert module.MODEL_ID == model_id
-    assert module.SCHEMA == model["json_request_schema"]
-    assert module.SCHEMA_SHA256 == INDEX[model_id]["schema_sha256"]
-    assert module.ENDPOINT == model["endpoint"]
+    assert model_id == module.MODEL_ID
+    assert model["json_request_schema"] == module.SCHEMA
+    assert INDEX[model_id]["schema_sha256"] == module.SCHEMA_SHA256
+    assert model["endpoint"] == module.ENDPOINT
     assert module.MEDIA_TYPE in ("image", "video")
     assert sorted(module.__all__) == sorted(set(module.__all__))
     for name in module.__all__:
@@ -44,7 +46,10 @@ def test_every_module_imports_with_its_constants(model_id: str) -> None:
         wire = [name for name in params if name not in ("deadline", "client")]
         assert len(wire) == len(schema["properties"])
         for name in required & set(params):
-            assert params[name].default is inspect.Parameter.empty or "default" in schema["properties"][name]
+            assert (
+                params[name].default is inspect.Parameter.empty
+                or "default" in schema["properties"][name]
+            )
     assert inspect.iscoroutinefunction(module.arun) and inspect.iscoroutinefunction(module.asubmit)
     # Defaults from the schema appear in the signature.
     params = inspect.signature(module.payload).parameters
@@ -86,7 +91,10 @@ def test_readme_example() -> None:
     ]
     assert "15" in issues[0].message
     assert t2v.is_valid({"prompt": "a cat"})
-    assert t2v.payload(prompt="a cat", aspect_ratio="9:16") == {"prompt": "a cat", "aspect_ratio": "9:16"}
+    assert t2v.payload(prompt="a cat", aspect_ratio="9:16") == {
+        "prompt": "a cat",
+        "aspect_ratio": "9:16",
+    }
     assert t2v.payload(prompt="a cat", duration=5, generate_audio=True) == {
         "prompt": "a cat",
         "generate_audio": True,
@@ -124,7 +132,8 @@ def test_import_generated_is_lazy_and_cheap() -> None:
     code = (
         "import sys, generated\n"
         "loaded = sorted(m for m in sys.modules if m.startswith('generated.'))\n"
-        "heavy = sorted(m for m in ('httpx', 'pydantic', 'jsonschema', 'jinja2') if m in sys.modules)\n"
+        "heavy = ('httpx', 'pydantic', 'jsonschema', 'jinja2')\n"
+        "heavy = sorted(m for m in heavy if m in sys.modules)\n"
         "from generated import flux_1_dev\n"
         "flux_1_dev.validate({'prompt': 'x', 'seed': 'nope'})\n"
         "after = sorted(m for m in ('httpx', 'pydantic') if m in sys.modules)\n"

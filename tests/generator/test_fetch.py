@@ -15,7 +15,9 @@ from generator.runtime import AuthenticationError, NotFoundError, TransportError
 BASE = "https://api.test"
 
 
-def _model(model_id: str, output: str = "video", key: str = "json_request_schema") -> dict[str, Any]:
+def _model(
+    model_id: str, output: str = "video", key: str = "json_request_schema"
+) -> dict[str, Any]:
     return {
         "id": model_id,
         "object": "model",

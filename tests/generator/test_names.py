@@ -10,7 +10,11 @@ from generator._names import is_identifier, module_names, parameter_names
 
 def test_module_names_from_ids() -> None:
     names = module_names(
-        ["happyhorse-1.0-t2v", "kling-video-o3-4k-text-to-video", "ltx-2-3-pro-22b-IC-LoRA-Union-Control"]
+        [
+            "happyhorse-1.0-t2v",
+            "kling-video-o3-4k-text-to-video",
+            "ltx-2-3-pro-22b-IC-LoRA-Union-Control",
+        ]
     )
     assert names == {
         "happyhorse-1.0-t2v": "happyhorse_1_0_t2v",
@@ -36,7 +40,9 @@ def test_hostile_ids_make_plain_identifiers() -> None:
 
 
 def test_parameter_aliases_keep_valid_names() -> None:
-    names = parameter_names(["aspect-ratio", "aspect_ratio", "class", "client", "prompt", "input", "str"])
+    names = parameter_names(
+        ["aspect-ratio", "aspect_ratio", "class", "client", "prompt", "input", "str"]
+    )
     assert names["aspect_ratio"] == "aspect_ratio"  # a valid name is never stolen by an alias
     assert names["aspect-ratio"].startswith("aspect_ratio_")
     assert names["class"] == "class_"

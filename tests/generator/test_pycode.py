@@ -20,8 +20,9 @@ json_values = st.recursive(
     | st.integers()
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=6)
-    | st.dictionaries(st.text(max_size=25), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=6) | st.dictionaries(st.text(max_size=25), children, max_size=5)
+    ),
     max_leaves=40,
 )
 
