@@ -114,7 +114,7 @@ def command(
     """
     try:
         from generator.emulator import DEFAULT_API_KEY, EmulatorConfig, Faults
-        from generator.emulator._app import load_catalog
+        from generator.emulator._catalog import load_catalog
         from generator.emulator._server import serve
         from generator.emulator._state import EmulatorState
     except ImportError as exc:  # the optional extra is missing

@@ -8,7 +8,6 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -19,7 +18,7 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Scope
 
 from . import _envelopes
-from ._catalog import Catalog, CatalogModel, default_models_dir, load_models
+from ._catalog import CatalogModel, load_catalog
 from ._config import EmulatorConfig
 from ._control import control_routes
 from ._events import EventStreamResponse
@@ -28,22 +27,13 @@ from ._jobs import ACTIVE, STATUSES, Job, invalid_params_text
 from ._media import media_bytes, media_content_type, media_extension
 from ._state import EmulatorState
 
-__all__ = ["create_app", "load_catalog"]
+__all__ = ["create_app"]
 
 _MAX_GENERATIONS = 4
 _CONVERTER = re.compile(r":\w+}")  # "{model_id:path}" -> "{model_id}" in stats keys
 # Fields of a queue request that are not model parameters, so not echoed into rows.
 _NOT_ECHOED = frozenset({"model", "num_generations", "target_namespace"})
 _BLOCKING = {"/videos/generate": "video", "/images/generate": "image", "/images/edit": "image"}
-
-
-def load_catalog(config: EmulatorConfig) -> tuple[Catalog, list[str]]:
-    """The catalog a config asks for, and one line per snapshot file that could not be read."""
-    if config.models is not None:
-        return Catalog(config.models), []
-    folder: Path = config.models_dir or default_models_dir()
-    models, problems = load_models(folder)
-    return Catalog(models), problems
 
 
 def _invalid(detail: str) -> JSONResponse:

@@ -17,7 +17,9 @@ from jsonschema import Draft202012Validator
 
 from generator._snapshot import read_models, request_schema
 
-__all__ = ["Catalog", "CatalogModel", "default_models_dir", "load_models"]
+from ._config import EmulatorConfig
+
+__all__ = ["Catalog", "CatalogModel", "default_models_dir", "load_catalog", "load_models"]
 
 # Request fields the service consumes itself; they are not the model's parameters.
 _CONTROL_FIELDS = frozenset({"model", "num_generations", "response_format", "target_namespace"})
@@ -36,6 +38,14 @@ def load_models(folder: Path) -> tuple[list[Mapping[str, Any]], list[str]]:
         raise FileNotFoundError(f"models folder not found: {folder}")
     entries, problems = read_models(folder)
     return [entry.model for entry in entries], [f"{path}: {why}" for path, why in problems]
+
+
+def load_catalog(config: EmulatorConfig) -> tuple[Catalog, list[str]]:
+    """The catalog a config asks for, and one line per snapshot file that could not be read."""
+    if config.models is not None:
+        return Catalog(config.models), []
+    models, problems = load_models(config.models_dir or default_models_dir())
+    return Catalog(models), problems
 
 
 def _media_type(model: Mapping[str, Any]) -> str | None:

@@ -19,7 +19,7 @@ from typing import Any
 from ._catalog import Catalog, CatalogModel
 from ._media import media_extension
 
-__all__ = ["ACTIVE", "STATUSES", "TERMINAL", "Job", "JobStore", "Timing"]
+__all__ = ["ACTIVE", "STATUSES", "TERMINAL", "Job", "JobStore", "Timing", "invalid_params_text"]
 
 STATUSES = ("queued", "processing", "succeeded", "failed", "cancelled")
 ACTIVE = frozenset({"queued", "processing"})

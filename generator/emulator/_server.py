@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 
 import uvicorn
 
-from ._app import create_app, load_catalog
+from ._app import create_app
+from ._catalog import load_catalog
 from ._config import EmulatorConfig, Faults
 from ._state import EmulatorState
 
