@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["For", "Function", "If", "Line", "Stmt", "if_", "mentions"]
+__all__ = ["For", "Function", "If", "Line", "Stmt", "if_", "layout", "mentions", "negate"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class If:
     body: tuple[Stmt, ...]
     orelse: tuple[Stmt, ...] = ()
     kind: str = "if"
+    # The condition split one operand per line, set by ``layout`` when it is too long.
+    wrapped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,3 +155,31 @@ def negate(cond: str) -> str:
     if " if " in cond or (" " in cond and not cond.endswith(")")):
         return f"not ({cond})"
     return f"not {cond}"
+
+
+def _operands(cond: str) -> list[str]:
+    """``cond`` split the way the formatter splits a long condition: at its top-level operator."""
+    for op in (" or ", " and "):
+        parts = _split(cond, op)
+        if len(parts) > 1:
+            word = op.strip()
+            return [parts[0], *(f"{word} {part}" for part in parts[1:])]
+    return [cond]
+
+
+def layout(stmts: Sequence[Stmt], level: int, limit: int) -> tuple[Stmt, ...]:
+    """``stmts`` with every too-long ``if`` condition wrapped as ``ruff format`` wraps it."""
+    out: list[Stmt] = []
+    for stmt in stmts:
+        if isinstance(stmt, If):
+            body = layout(stmt.body, level + 1, limit)
+            orelse = layout(stmt.orelse, level + 1, limit)
+            wrapped: tuple[str, ...] = ()
+            if 4 * level + len(f"if {stmt.cond}:") > limit:
+                wrapped = tuple(_operands(stmt.cond))
+            out.append(If(stmt.cond, body, orelse, wrapped=wrapped))
+        elif isinstance(stmt, For):
+            out.append(For(stmt.target, stmt.iterable, layout(stmt.body, level + 1, limit)))
+        else:
+            out.append(stmt)
+    return tuple(out)

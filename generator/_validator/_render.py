@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from ._ast import Function, layout
 from ._compile import Program, compile_program
 from ._literals import LINE_LENGTH, collection_lines, py_str
 
@@ -80,9 +81,13 @@ def _head(program: Program) -> list[str]:
 def _body(program: Program) -> str:
     template = _environment().get_template("validator/body.py.jinja")
     fallback_text = program.schema_text
+    functions = [
+        Function(function.signature, layout(function.body, 1, LINE_LENGTH))
+        for function in program.functions
+    ]
     return template.render(
         head=_head(program),
-        functions=program.functions,
+        functions=functions,
         late=program.late,
         ok_entry=program.ok,
         err_entry=program.err,
@@ -125,7 +130,9 @@ def _import_block(imports: tuple[str, ...]) -> list[str]:
 def validator_source(schema: object) -> str:
     """A standalone module: ``validate``, ``is_valid`` and ``lint`` for ``schema``."""
     parts = validator_parts(schema)
-    note = f" (falls back to jsonschema for: {', '.join(parts.fallback)})" if parts.fallback else ""
+    note = ""
+    if parts.fallback:
+        note = f"\n\nFalls back to jsonschema for: {', '.join(parts.fallback)}.\n"
     template = _environment().get_template("validator/module.py.jinja")
     return template.render(
         imports=_import_block(parts.imports),
