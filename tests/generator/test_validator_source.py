@@ -72,9 +72,17 @@ def _check_ruff_and_mypy(tmp_path: Path, sources: dict[str, str]) -> None:
             timeout=60,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+    mypy = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--no-incremental",
+        "--python-version",
+        "3.10",
+    ]
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--python-version", "3.10"]
-        + sorted(str(path) for path in folder.glob("*.py")),
+        [*mypy, *sorted(str(path) for path in folder.glob("*.py"))],
         capture_output=True,
         text=True,
         check=False,
