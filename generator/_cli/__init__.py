@@ -26,7 +26,9 @@ _COMMANDS = {
     "diff": "._diff",
     "emulator": "._emulator",
     "generate": "._generate",
+    "jobs": "._jobs",
     "models": "._models",
+    "run": "._run",
     "sync": "._sync",
 }
 

@@ -46,7 +46,11 @@ _COLUMNS = (
 
 
 def default_journal_path() -> Path:
-    """``<user data dir>/oxgen/journal.sqlite3`` (platformdirs decides the data dir)."""
+    """``$OXGEN_JOURNAL`` if set, else ``<user data dir>/oxgen/journal.sqlite3``
+    (platformdirs decides the data dir)."""
+    override = os.environ.get("OXGEN_JOURNAL")
+    if override:
+        return Path(override)
     import platformdirs
 
     return platformdirs.user_data_path("oxgen", appauthor=False) / "journal.sqlite3"
