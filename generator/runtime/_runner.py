@@ -14,7 +14,7 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -56,6 +56,7 @@ class _Tracked:
     job: Job
     enqueued: float  # monotonic time the enqueue response arrived
     deadline: asyncio.TimerHandle | None = None
+    asked_for_url: bool = False
 
 
 def _queue_path(generation_id: str) -> str:
@@ -253,8 +254,12 @@ class Runner:
         if status is None or not _protocol.is_progress(job.status, status):
             return
         if status is JobStatus.SUCCEEDED and not row.result_url:
-            self._spawn(self._refresh(job.id, "poll"))  # an event without its URL: ask
-            return
+            if not tracked.asked_for_url:  # an event without its URL: ask the row, once
+                tracked.asked_for_url = True
+                self._spawn(self._refresh(job.id, "poll"))
+                return
+            status = JobStatus.FAILED
+            row = replace(row, status=status, error="succeeded, but the service gave no URL")
         event = self._event(job, status, source, row)
         if not status.is_terminal:
             job._publish(event)

@@ -429,3 +429,22 @@ def test_attach_and_cancel_by_id(api: FakeApi, make_client: Any) -> None:
     attached.cancel()
     with pytest.raises(JobCancelled):
         attached.result(timeout=10)
+
+
+def test_success_without_a_url_is_asked_once_then_reported(api: FakeApi, make_client: Any) -> None:
+    api.finish_after = None
+    client = make_client(api, events="sse")
+    job = client.submit("flux", {"prompt": "cat"})
+
+    def finish_without_url() -> None:
+        api.finish(job.id, event=False)
+        api.rows[job.id]["result_url"] = None
+        api.emit(
+            "event: media_generation_completed\n"
+            f'data: {{"generation_id": "{job.id}", "status": "succeeded"}}\n\n'
+        )
+
+    on_loop(client, finish_without_url)
+    with pytest.raises(JobFailed, match="no URL"):
+        job.result(timeout=10)
+    assert api.count("GET", f"{QUEUE}/{job.id}") == 1
