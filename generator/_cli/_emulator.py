@@ -86,6 +86,11 @@ __all__ = ["command"]
     help="Fraction of valid generations that end failed anyway.",
 )
 @click.option(
+    "--foreign-events",
+    is_flag=True,
+    help="Also send events of other types, which a client must ignore.",
+)
+@click.option(
     "--keepalive",
     default=15.0,
     show_default=True,
@@ -105,6 +110,7 @@ def command(
     drop_sse_every: float | None,
     ambiguous_post_rate: float,
     job_fail_rate: float,
+    foreign_events: bool,
     keepalive: float,
     seed: int | None,
 ) -> None:
@@ -138,6 +144,7 @@ def command(
                 drop_sse_every=drop_sse_every,
                 ambiguous_post_rate=ambiguous_post_rate,
                 job_fail_rate=job_fail_rate,
+                foreign_events=foreign_events,
             ),
         )
         catalog, problems = load_catalog(config)

@@ -42,6 +42,9 @@ class Faults:
       generations and then answer 500, so the client cannot know it was billed.
     * ``job_fail_rate``: fraction of valid generations that end ``failed`` anyway, as an
       upstream provider error would.
+    * ``foreign_events``: the event stream also carries other events, as the contract warns
+      it may: ``event: media_generation_started`` (``"status": "processing"``) when a job
+      starts, and a nameless ``data:`` message. A client must filter on the event name.
 
     Durations here are wall-clock seconds, not scaled by ``speed``: they model the network.
     """
@@ -52,6 +55,7 @@ class Faults:
     drop_sse_every: float | None = None
     ambiguous_post_rate: float = 0.0
     job_fail_rate: float = 0.0
+    foreign_events: bool = False
 
     def __post_init__(self) -> None:
         _check_rate("fail_rate", self.fail_rate)
@@ -69,6 +73,7 @@ class Faults:
             "ambiguous_post_rate": self.ambiguous_post_rate,
             "drop_sse_every": self.drop_sse_every,
             "fail_rate": self.fail_rate,
+            "foreign_events": self.foreign_events,
             "job_fail_rate": self.job_fail_rate,
             "latency": self.latency,
             "rate_limit": self.rate_limit,

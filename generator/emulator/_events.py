@@ -23,6 +23,10 @@ EVENT_NAME = "media_generation_completed"
 _KEEPALIVE = ": keep-alive\n\n"
 
 
+def _one_line(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 def event_data(job: Job) -> dict[str, Any]:
     """The contract's event payload for a job that ended ``succeeded`` or ``failed``."""
     if job.status == "succeeded":
@@ -76,9 +80,19 @@ class Broker:
                 del self._subscribers[subscriber.owner]
 
     def publish(self, job: Job) -> None:
-        data = json.dumps(event_data(job), separators=(",", ":"), ensure_ascii=False)
-        text = f"event: {EVENT_NAME}\ndata: {data}\n\n"
-        for subscriber in self._subscribers.get(job.owner, ()):
+        self._send(job.owner, f"event: {EVENT_NAME}\ndata: {_one_line(event_data(job))}\n\n")
+
+    def publish_foreign(self, job: Job) -> None:
+        """Events a client must ignore: another event name, and a nameless message."""
+        started = {"generation_id": job.generation_id, "status": "processing"}
+        text = (
+            f"event: media_generation_started\ndata: {_one_line(started)}\n\n"
+            f"data: {_one_line({'type': 'notice', 'message': 'emulator'})}\n\n"
+        )
+        self._send(job.owner, text)
+
+    def _send(self, owner: str, text: str) -> None:
+        for subscriber in self._subscribers.get(owner, ()):
             subscriber.queue.put_nowait(text)
 
     def drop_all(self) -> int:

@@ -70,12 +70,8 @@ class FaultGate:
             await response(scope, receive, counting_send)
             return
         forced = state.forced.pop(0) if state.forced else None
-        if forced == 429:
-            await self._too_many(1.0)(scope, receive, counting_send)
-            return
         if forced is not None:
-            response = _envelopes.server_error(forced, "Injected failure (emulator fail_next)")
-            await response(scope, receive, counting_send)
+            await self._forced(forced)(scope, receive, counting_send)
             return
         wait = state.limiter.check(key, faults.rate_limit)
         if wait is not None:
@@ -88,6 +84,17 @@ class FaultGate:
             return
         scope[API_KEY_SCOPE] = key
         await self._app(scope, receive, counting_send)
+
+    @classmethod
+    def _forced(cls, status: int) -> JSONResponse:
+        detail = "Injected failure (emulator fail_next)"
+        if status == 401:
+            return _envelopes.error(401, "unauthenticated", "Unauthorized", detail)
+        if status == 402:
+            return _envelopes.error(402, "insufficient_credits", "Payment Required", detail)
+        if status == 429:
+            return cls._too_many(1.0)
+        return _envelopes.server_error(status, detail)
 
     @staticmethod
     def _too_many(wait: float) -> JSONResponse:

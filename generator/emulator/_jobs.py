@@ -117,8 +117,9 @@ def _unix(moment: float | None) -> int | None:
 class JobStore:
     """Every job ever enqueued (rows persist after they end), keyed by generation id.
 
-    ``on_finished`` is called once when a job ends ``succeeded`` or ``failed`` (never for
-    ``cancelled``): the event stream and the file registry hang off it.
+    ``on_started`` is called when a job starts processing; ``on_finished`` once when a job
+    ends ``succeeded`` or ``failed`` (never for ``cancelled``): the event stream and the file
+    registry hang off them.
     """
 
     def __init__(
@@ -126,10 +127,12 @@ class JobStore:
         catalog: Catalog,
         timing: Timing,
         seed: int | None,
+        on_started: Callable[[Job], None],
         on_finished: Callable[[Job], None],
     ) -> None:
         self._catalog = catalog
         self._timing = timing
+        self._on_started = on_started
         self._on_finished = on_finished
         self._jobs: dict[str, Job] = {}
         self.reseed(seed)
@@ -232,6 +235,7 @@ class JobStore:
         job.status = "processing"
         job.started_at = time.time()
         job.timer = asyncio.get_running_loop().call_later(job.run_delay, self._finish, job)
+        self._on_started(job)
 
     def _finish(self, job: Job) -> None:
         job.timer = None

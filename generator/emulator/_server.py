@@ -124,7 +124,7 @@ class Emulator:
 
     * ``set_faults(**changes)``: change fault knobs now (see ``Faults``); returns the new value.
     * ``fail_next(count=1, status=500)``: the next ``count`` authenticated API requests answer
-      ``status`` (a 5xx envelope, or 429 with ``Retry-After: 1``).
+      ``status``: 401, 402 (``insufficient_credits``), 429 (``Retry-After: 1``) or a 5xx.
     * ``complete(generation_id, status="succeeded", error_message=None)``: end an active job
       now, with its event; returns its row. ``KeyError`` for an unknown id.
     * ``drop_event_streams()``: close every open ``/api/events`` connection now.

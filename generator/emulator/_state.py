@@ -63,13 +63,17 @@ class EmulatorState:
         timing = Timing(
             config.speed, config.queue_seconds, config.image_seconds, config.video_seconds
         )
-        self.jobs = JobStore(catalog, timing, config.seed, self._on_finished)
+        self.jobs = JobStore(catalog, timing, config.seed, self._on_started, self._on_finished)
         self.fault_rng = random.Random()
         self._seed_faults()
 
     def _seed_faults(self) -> None:
         seed = self.config.seed
         self.fault_rng.seed(None if seed is None else f"{seed}:faults")
+
+    def _on_started(self, job: Job) -> None:
+        if self.faults.foreign_events:
+            self.broker.publish_foreign(job)
 
     def _on_finished(self, job: Job) -> None:
         if job.result_url is not None:
@@ -84,9 +88,10 @@ class EmulatorState:
         return self.faults
 
     def fail_next(self, count: int = 1, status: int = 500) -> None:
-        """Answer the next ``count`` authenticated API requests with ``status`` (5xx or 429)."""
-        if count < 0 or not (status == 429 or 500 <= status <= 599):
-            raise ValueError("fail_next needs count >= 0 and a status of 429 or 5xx")
+        """Answer the next ``count`` authenticated API requests with ``status``: 401 (key
+        revoked), 402 (insufficient credits), 429 (with ``Retry-After: 1``) or any 5xx."""
+        if count < 0 or not (status in (401, 402, 429) or 500 <= status <= 599):
+            raise ValueError("fail_next needs count >= 0 and a status of 401, 402, 429 or 5xx")
         self.forced.extend([status] * count)
 
     def complete(

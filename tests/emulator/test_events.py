@@ -114,3 +114,14 @@ def test_events_are_scoped_to_the_key(oxen_emulator: Emulator, api_for) -> None:
         lines_one = one.read_lines(stream_one, _has_event_for(first))
     assert [event["generation_id"] for event in _events(lines_one)] == [first]
     assert [event["generation_id"] for event in _events(lines_two)] == [second]
+
+
+@pytest.mark.oxen_emulator(foreign_events=True)
+def test_foreign_events_ride_along_and_are_distinguishable(api) -> None:
+    with api.http.stream("GET", "/api/events") as stream:
+        [generation_id] = api.enqueue(model="flux-1-dev")
+        lines = api.read_lines(stream, _has_event_for(generation_id))
+    assert "event: media_generation_started" in lines
+    assert any(line.startswith("data: ") and '"type":"notice"' in line for line in lines)
+    [event] = _events(lines)  # still exactly one completion event
+    assert event["status"] == "succeeded"

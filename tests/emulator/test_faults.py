@@ -68,8 +68,21 @@ def test_fail_next_then_recovers(api) -> None:
 
 
 def test_fail_next_refuses_non_error_statuses(api) -> None:
-    with pytest.raises(ValueError, match="429 or 5xx"):
-        api.emu.fail_next(1, status=200)
+    for status in (200, 404, 422):
+        with pytest.raises(ValueError, match="401, 402, 429 or 5xx"):
+            api.emu.fail_next(1, status=status)
+
+
+def test_fail_next_can_refuse_credits_and_keys(api) -> None:
+    api.emu.fail_next(1, status=402)
+    api.emu.fail_next(1, status=401)
+    credits = api.http.post("/api/ai/queue", json={"model": "flux-1-dev"})
+    assert credits.status_code == 402
+    assert credits.json()["error"]["type"] == "insufficient_credits"
+    revoked = api.http.get("/api/ai/models")
+    assert revoked.status_code == 401
+    assert revoked.json()["error"]["type"] == "unauthenticated"
+    assert api.emu.stats()["jobs"]["queued"] == 0
 
 
 def test_faults_skip_unauthenticated_requests_first(oxen_emulator: Emulator, api_for) -> None:
