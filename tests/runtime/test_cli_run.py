@@ -133,3 +133,37 @@ def test_jobs_cancel_cancels_a_running_generation(
     cancelled = runner.invoke(main, ["jobs", "cancel", pending["generation_id"]])
     assert cancelled.exit_code == 0, cancelled.output
     assert "cancelled" in cancelled.output
+
+
+class _StubJob:
+    """Just enough of a Job for ``wait_and_report``: the first wait is interrupted."""
+
+    def __init__(self, generation_id: str, *, interrupt: bool) -> None:
+        from generator.runtime import JobStatus
+
+        self.id = generation_id
+        self.model_id = MODEL
+        self.status = JobStatus.QUEUED
+        self.done = False
+        self.cancelled = False
+        self._interrupt = interrupt
+
+    def on_progress(self, callback: Any) -> None:
+        pass
+
+    def result(self) -> Any:
+        if self._interrupt:
+            raise KeyboardInterrupt
+        raise AssertionError("not reached")
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def test_ctrl_c_while_waiting_cancels_every_unfinished_job() -> None:
+    from generator._cli._run import wait_and_report
+
+    jobs = [_StubJob("a", interrupt=True), _StubJob("b", interrupt=False)]
+    code = wait_and_report(jobs, download=None, as_json=False)  # type: ignore[arg-type]
+    assert code == 130
+    assert all(job.cancelled for job in jobs)
