@@ -177,7 +177,8 @@ class Emulator:
         self._thread.start()
         if not self._ready.wait(_START_TIMEOUT) or self._base_url is None:
             self.stop()
-            raise RuntimeError(f"the emulator did not start: {self._error!r}")
+            where = f"{self.config.host}:{self.config.port}"
+            raise RuntimeError(f"the emulator did not start on {where}: {self._error!r}")
         return self
 
     def stop(self) -> None:

@@ -114,3 +114,11 @@ def test_unseeded_emulators_differ() -> None:
     config = EmulatorConfig(speed=1000)
     with Emulator(config) as first, Emulator(config) as second:
         assert _story(first)[0] != _story(second)[0]
+
+
+def test_a_taken_port_fails_to_start_clearly(oxen_emulator: Emulator) -> None:
+    port = int(oxen_emulator.base_url.rsplit(":", 1)[1])
+    with pytest.raises(RuntimeError, match="did not start"):
+        Emulator(EmulatorConfig(port=port)).start()
+    with pytest.raises(RuntimeError, match="not running"):
+        Emulator(EmulatorConfig()).stats()
