@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_FOUND, EXIT_OK, from_option, resolve_source
+from ._common import EXIT_FOUND, EXIT_OK, EXIT_USAGE, from_option, resolve_source
 
 __all__ = ["command"]
 
@@ -29,8 +29,17 @@ def command(source: Path | None, out: Path | None, model_ids: tuple[str, ...], c
     A model whose schema cannot be generated is reported (model id, JSON pointer, reason)
     and skipped; the others are still generated, and the exit status is 1.
     """
+    from generator._changes import render_summary
+    import importlib.util
+
     from generator._generate import plan, stale, write
 
+    if importlib.util.find_spec("datamodel_code_generator") is None:
+        click.echo(
+            "error: oxgen generate needs datamodel-code-generator: pip install 'oxgen[codegen]'",
+            err=True,
+        )
+        raise SystemExit(EXIT_USAGE)
     source = resolve_source(source)
     out = out if out is not None else source.parent
     result = plan(source, out, model_ids=model_ids)
@@ -53,4 +62,6 @@ def command(source: Path | None, out: Path | None, model_ids: tuple[str, ...], c
     )
     for name in touched:
         click.echo(f"  {name}")
+    if result.changes is not None and result.changes.changes:
+        click.echo(render_summary(result.changes), nl=False)
     raise SystemExit(EXIT_FOUND if result.failed else EXIT_OK)
