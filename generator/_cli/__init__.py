@@ -30,6 +30,7 @@ _COMMANDS = {
     "models": "._models",
     "run": "._run",
     "sync": "._sync",
+    "validate": "._validate",
 }
 
 

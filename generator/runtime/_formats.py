@@ -46,6 +46,15 @@ FORMATS = frozenset(
 )
 
 _RE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+# A strict subset of RFC 3986's URI grammar (scheme "://" reg-name [port] path [query]
+# [fragment], no percent-escapes) that matches the everyday URI in well under a microsecond.
+# rfc3986-validator's full expression costs several microseconds, so it only runs when this
+# one does not match; every string matched here also matches the full grammar.
+_PCHAR = "-a-zA-Z0-9_.~!$&'()*+,;=:@"
+_FAST_URI = re.compile(
+    rf"[a-zA-Z][a-zA-Z0-9+.-]*://[a-zA-Z0-9_.~!$&'()*+,;=-]*(?::[0-9]*)?"
+    rf"(?:/[{_PCHAR}/]*)?(?:\?[{_PCHAR}/?]*)?(?:#[{_PCHAR}/?]*)?"
+)
 Checker = Callable[[str], bool]
 
 
@@ -105,6 +114,8 @@ def _optional(name: str) -> Checker | None:
         rule = "URI" if name == "uri" else "URI_reference"
 
         def _uri(value: str) -> bool:
+            if _FAST_URI.fullmatch(value) is not None:
+                return True
             try:
                 return bool(validate_rfc3986(value, rule=rule))
             except ValueError:
