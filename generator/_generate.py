@@ -10,11 +10,15 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ._changes import CHANGES_FILE, changes_text
 from ._render import PackageEntry, render_module, render_package_init
 from ._snapshot import canonical_json, read_models, snapshot_files
 from ._spec import ModelSpec, Problem, normalize_all
+
+if TYPE_CHECKING:
+    from ._diff import CatalogDiff
 
 __all__ = ["GENERATED_MARKER", "Plan", "plan", "stale", "write"]
 
@@ -37,6 +41,8 @@ class Plan:
     problems: tuple[Problem, ...]
     # When only some models were selected, other modules in ``out`` are left alone.
     partial: bool = False
+    # The semantic diff from the modules now in ``out`` to this plan (None for partial plans).
+    changes: CatalogDiff | None = None
 
     @property
     def failed(self) -> bool:
@@ -77,10 +83,14 @@ def plan(source: Path, out: Path, *, model_ids: Sequence[str] = ()) -> Plan:
         snapshot_sha256=_snapshot_sha256(models),
     )
     files["py.typed"] = ""
-    if not model_ids:
-        for name, text in snapshot_files(models).items():
-            files[f"{SCHEMAS_DIR}/{name}"] = text
-    return Plan(out, files, tuple(specs), tuple(problems), partial=bool(model_ids))
+    if model_ids:
+        return Plan(out, files, tuple(specs), tuple(problems), partial=True)
+    for name, text in snapshot_files(models).items():
+        files[f"{SCHEMAS_DIR}/{name}"] = text
+    changes_path = out / CHANGES_FILE
+    previous = changes_path.read_text(encoding="utf-8") if changes_path.is_file() else None
+    files[CHANGES_FILE], diff = changes_text(previous, out, specs, _snapshot_sha256(models))
+    return Plan(out, files, tuple(specs), tuple(problems), changes=diff)
 
 
 def _inside(out: Path, name: str) -> Path:

@@ -29,9 +29,9 @@ def command(source: Path | None, out: Path | None, model_ids: tuple[str, ...], c
     A model whose schema cannot be generated is reported (model id, JSON pointer, reason)
     and skipped; the others are still generated, and the exit status is 1.
     """
-    from generator._changes import render_summary
     import importlib.util
 
+    from generator._changes import render_summary
     from generator._generate import plan, stale, write
 
     if importlib.util.find_spec("datamodel_code_generator") is None:
