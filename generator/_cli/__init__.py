@@ -23,6 +23,7 @@ __all__ = ["main"]
 
 # command name -> module (relative to this package) defining a click command named ``command``.
 _COMMANDS = {
+    "check": "._check",
     "diff": "._diff",
     "emulator": "._emulator",
     "generate": "._generate",
