@@ -1,4 +1,4 @@
-"""``oxgen check [--live]``: is the package current with its snapshot, and the snapshot with the API?
+"""``oxgen check [--live]``: is the package current with its snapshot, the snapshot with the API?
 
 The question a scheduled CI job asks before deciding to open a pull request. Two checks, each
 printing what it found: the generated package against the snapshot it is generated from (the
