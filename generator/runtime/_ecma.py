@@ -107,26 +107,48 @@ def _escape(code: int) -> str:
 
 
 @cache
+def _category_runs() -> dict[str, list[tuple[int, int]]]:
+    """Every two-letter general category as sorted runs of code points (one pass, cached)."""
+    runs: dict[str, list[tuple[int, int]]] = {}
+    start = 0
+    current = unicodedata.category(chr(0))
+    for code in range(1, sys.maxunicode + 2):
+        category = unicodedata.category(chr(code)) if code <= sys.maxunicode else ""
+        if category != current:
+            runs.setdefault(current, []).append((start, code - 1))
+            start, current = code, category
+    return runs
+
+
+@cache
 def _property_ranges(category: str, negated: bool) -> str:
     """A character-class body listing every code point in (or outside) a general category."""
-    ranges: list[str] = []
-    start = -1
-    for code in range(sys.maxunicode + 2):
-        inside = False
-        if code <= sys.maxunicode:
-            actual = unicodedata.category(chr(code))
-            if category == "LC":
-                inside = actual in ("Lu", "Ll", "Lt")
-            else:
-                inside = actual.startswith(category)
-            inside = inside != negated
-        if inside and start < 0:
-            start = code
-        elif not inside and start >= 0:
-            end = code - 1
-            ranges.append(_escape(start) if start == end else f"{_escape(start)}-{_escape(end)}")
-            start = -1
-    return "".join(ranges)
+    members = ("Lu", "Ll", "Lt") if category == "LC" else None
+    selected = sorted(
+        run
+        for name, runs in _category_runs().items()
+        if (name in members if members else name.startswith(category))
+        for run in runs
+    )
+    merged: list[tuple[int, int]] = []
+    for low, high in selected:
+        if merged and low == merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], high)
+        else:
+            merged.append((low, high))
+    if negated:
+        gaps: list[tuple[int, int]] = []
+        previous = -1
+        for low, high in merged:
+            if low > previous + 1:
+                gaps.append((previous + 1, low - 1))
+            previous = high
+        if previous < sys.maxunicode:
+            gaps.append((previous + 1, sys.maxunicode))
+        merged = gaps
+    return "".join(
+        _escape(low) if low == high else f"{_escape(low)}-{_escape(high)}" for low, high in merged
+    )
 
 
 def _read_braces(pattern: str, index: int) -> tuple[str, int]:
