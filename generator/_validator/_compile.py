@@ -841,7 +841,10 @@ class _Compiler:
             cond = f"k not in {self.str_set(names)}"
             if patterns:
                 cond += f" and not {self.regex('|'.join(patterns))}.search(k)"
-            index = self.pair("unknown-property", node.pointer + "/properties")
+            owner = next(
+                m for m in members if isinstance(m.schema, dict) and "properties" in m.schema
+            )
+            index = self.pair("unknown-property", owner.pointer + "/properties")
             issue = (
                 f"ValidationIssue(p, did_you_mean(k, {listed}), _v_s[{index}], _v_s[{index + 1}])"
             )
