@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
 import re
 import time
@@ -84,7 +85,13 @@ class _Api:
         model = self.state.catalog.get(model_id)
         if model is None:
             return _envelopes.model_not_found(model_id)
-        return JSONResponse(dict(model.data))
+        # A strong ETag over the canonical object; If-None-Match gets a bodiless 304.
+        canonical = json.dumps(model.data, sort_keys=True, separators=(",", ":"))
+        etag = f'"{hashlib.sha256(canonical.encode()).hexdigest()[:32]}"'
+        wanted = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
+        if etag in wanted or "*" in wanted:
+            return Response(status_code=304, headers={"ETag": etag})
+        return JSONResponse(dict(model.data), headers={"ETag": etag})
 
     # --- queue ---
 
