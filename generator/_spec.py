@@ -198,8 +198,13 @@ def _enum_alias(annotation: Expr, wire: str, taken: set[str]) -> Alias | None:
     return None
 
 
-def normalize(model: Mapping[str, Any], module: str) -> tuple[ModelSpec | None, list[Problem]]:
-    """Decide everything about one model's module; ``None`` with problems when it cannot be."""
+def normalize(
+    model: Mapping[str, Any], module: str, *, type_engine: Literal["dcg", "builtin"] = "dcg"
+) -> tuple[ModelSpec | None, list[Problem]]:
+    """Decide everything about one model's module; ``None`` with problems when it cannot be.
+
+    ``type_engine="builtin"`` types parameters without datamodel-code-generator (runtime mode).
+    """
     model_id = str(model.get("id") or "")
     problems: list[Problem] = []
 
@@ -239,7 +244,7 @@ def normalize(model: Mapping[str, Any], module: str) -> tuple[ModelSpec | None, 
     typed_schema = {key: value for key, value in schema.items() if key not in _COMBINATORS}
     typed_schema["type"] = "object"
     try:
-        types = request_types(typed_schema, reserved=RESERVED_TYPE_NAMES)
+        types = request_types(typed_schema, reserved=RESERVED_TYPE_NAMES, engine=type_engine)
     except TypesError as exc:
         return error(f"{pointer}{exc.pointer}", str(exc))
     except RecursionError:

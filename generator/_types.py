@@ -5,6 +5,12 @@ lists, nested objects, recursion); oxgen then reads DCG's output back with ``ast
 dataclasses and renders them itself, so names are re-checked, classes never clash with the
 names a generated module imports, and the text comes out formatted like the rest of the module.
 DCG runs in-process: one import for the whole catalog, never a subprocess per model.
+
+Runtime mode (``generator.load_model``) renders modules where only the runtime dependencies are
+installed, so ``engine="builtin"`` maps the top-level properties itself: scalars, enums as
+``Literal``, anything else ``Any``. The annotations of an exec'd module are never evaluated
+(``from __future__ import annotations``) and validation does not depend on them, so behaviour is
+the same; committed files always come from DCG.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import json
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ._names import class_name, is_identifier
 from ._pycode import Atom, Expr, string, subscript
@@ -204,14 +210,60 @@ def _typed_dict_call(value: ast.expr) -> ast.Dict | None:
     return None
 
 
+_SCALARS = {
+    "boolean": "bool",
+    "integer": "int",
+    "number": "float",
+    "string": "str",
+    "array": "list[Any]",
+    "object": "dict[str, Any]",
+}
+
+
+def _builtin_annotation(schema: object) -> Expr:
+    """A property's type without DCG: a ``Literal`` enum, a scalar, or ``Any``."""
+    if not isinstance(schema, Mapping):
+        return Atom("Any")
+    enum = schema.get("enum")
+    if (
+        isinstance(enum, list)
+        and enum
+        # Floats stay ``float``, as DCG types them: ``Literal`` cannot spell 23.976 portably.
+        and all(isinstance(value, str | int) for value in enum)
+        and not any(isinstance(value, bool) for value in enum)
+    ):
+        values = list(dict.fromkeys(_Converter.constant(value) for value in enum))
+        return subscript("Literal", [Atom(value) for value in values])
+    kind = schema.get("type")
+    return Atom(_SCALARS[kind]) if isinstance(kind, str) and kind in _SCALARS else Atom("Any")
+
+
+def _builtin_types(schema: Mapping[str, Any], root: str) -> list[TypeDef]:
+    properties = schema.get("properties")
+    properties = properties if isinstance(properties, Mapping) else {}
+    required = schema.get("required")
+    required = set(required) if isinstance(required, list) else set()
+    fields = tuple(
+        Field(name, _builtin_annotation(sub), name in required) for name, sub in properties.items()
+    )
+    return [TypeDef(root, fields)]
+
+
 def request_types(
-    schema: Mapping[str, Any], *, root: str = "Request", reserved: Iterable[str] = ()
+    schema: Mapping[str, Any],
+    *,
+    root: str = "Request",
+    reserved: Iterable[str] = (),
+    engine: Literal["dcg", "builtin"] = "dcg",
 ) -> list[TypeDef]:
     """The ``TypedDict`` for ``schema`` (named ``root``) and every type it refers to.
 
     ``reserved`` names (what the generated module imports or defines) are never used for a
-    class: DCG's names are renamed around them, stably.
+    class: DCG's names are renamed around them, stably. ``engine="builtin"`` needs no DCG and
+    types only the top level (runtime mode).
     """
+    if engine == "builtin":
+        return _builtin_types(schema, root)
     module = ast.parse(_run_dcg(schema, root))
     defs = _definitions(module)
     taken = set(reserved) | _BUILTIN_TYPES | _TYPING_NAMES

@@ -1,0 +1,95 @@
+"""Runtime mode: a model's module rendered in memory from the model object the API serves now.
+
+``load_model`` is ``oxgen generate`` for one model, at run time: the same ``normalize`` and
+the same templates, so the module it returns has the same API as the generated one
+(``validate``, ``is_valid``, ``lint``, ``check``, ``payload``, ``submit``, ``run``, ...). Two
+things differ, both on purpose: request types come from the built-in mapper instead of
+datamodel-code-generator (a runtime install does not have it; annotations are never evaluated
+in the module, so behaviour is the same), and nothing is written to disk but the model object
+in the cache.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._spec import Problem
+    from .runtime import Client
+
+__all__ = ["DEFAULT_TTL", "LoadError", "load_model", "module_from_model"]
+
+# An hour: a catalog that changes weekly needs no fresher copy, and a long-running process
+# re-validates (one conditional request, usually a 304) once an hour at most.
+DEFAULT_TTL = 3600.0
+_DEFAULT_BASE_URL = "https://hub.oxen.ai"
+
+
+class LoadError(ValueError):
+    """The model object cannot be turned into a module; ``problems`` says why, with pointers."""
+
+    def __init__(self, model_id: str, problems: Sequence[Problem]) -> None:
+        self.model_id = model_id
+        self.problems = tuple(problems)
+        lines = "\n  ".join(str(problem) for problem in problems) or "unknown reason"
+        super().__init__(f"cannot load model {model_id!r}:\n  {lines}")
+
+
+def module_from_model(model: Mapping[str, Any]) -> ModuleType:
+    """Normalize, render and execute one model object into a fresh module (no I/O)."""
+    from ._names import module_names
+    from ._render import render_module
+    from ._spec import normalize
+
+    model_id = str(model.get("id") or "")
+    module = module_names([model_id])[model_id] if model_id else "model"
+    spec, problems = normalize(model, module, type_engine="builtin")
+    if spec is None:
+        raise LoadError(model_id, [p for p in problems if p.level == "error"])
+    source = render_module(spec)
+    result = ModuleType(f"oxgen_runtime.{spec.module}", None)
+    filename = f"<oxgen runtime module for {model_id!r}>"
+    result.__file__ = filename
+    # The rendered source is built from escaped literals only (see ``_render``/``_pycode``);
+    # executing it is what importing the generated file would do.
+    exec(compile(source, filename, "exec"), result.__dict__)
+    return result
+
+
+def load_model(
+    model_id: str,
+    *,
+    client: Client | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    ttl: float = DEFAULT_TTL,
+) -> ModuleType:
+    """Fetch ``model_id`` from the models endpoint and return its module, built in memory.
+
+    The model object is cached on disk (``cache_dir``, default: the user cache directory)
+    with its ETag. Within ``ttl`` seconds of the last confirmation no request is made; after
+    it, one conditional request (``If-None-Match``) is made and a 304 reuses the cached copy.
+    ``client`` supplies the API key, base URL and timeout (default: ``$OXEN_API_KEY`` and
+    ``$OXEN_BASE_URL``). Raises ``NotFoundError`` for an unknown model, the runtime's other
+    ``OxenError``\\ s for API failures, and ``LoadError`` for a schema that cannot be rendered.
+    """
+    import httpx
+
+    from .runtime._model_cache import ModelCache, fetch_model
+
+    if client is not None:
+        config = client._config
+        api_key, base_url, timeout = config.api_key, config.api_base, config.timeout
+    else:
+        api_key = os.environ.get("OXEN_API_KEY", "")
+        base_url = (os.environ.get("OXEN_BASE_URL") or _DEFAULT_BASE_URL).rstrip("/")
+        timeout = 30.0
+    headers = {"User-Agent": "oxgen", "Accept": "application/json"}
+    if api_key:
+        headers["Authorization"] = f"Bearer {api_key}"
+    cache = ModelCache(cache_dir)
+    with httpx.Client(base_url=base_url, headers=headers, timeout=timeout) as http:
+        entry = fetch_model(http, cache, model_id, ttl=ttl)
+    return module_from_model(entry.model)
