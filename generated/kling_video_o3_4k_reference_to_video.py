@@ -22,12 +22,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from typing import Any, Final, Literal, TypeAlias, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict, cast
 
 from generator.runtime import (
-    Client,
-    Job,
-    Result,
     ValidationIssue,
     brief,
     default_client,
@@ -36,6 +33,10 @@ from generator.runtime import (
     format_checker,
     is_integer,
 )
+
+if TYPE_CHECKING:
+    # Annotations only: the client side is imported when a call needs it.
+    from generator.runtime import Client, Job, Result
 
 if sys.version_info >= (3, 11):
     from typing import NotRequired
@@ -609,9 +610,9 @@ _v_s: tuple[str, ...] = (
     "unknown-property",
     "/properties",
     "unknown-property",
-    "/properties/elements/items/properties",
+    "/$defs/Element/properties",
     "unknown-property",
-    "/properties/multi_prompt/items/properties",
+    "/$defs/Shot/properties",
 )
 _v_k0: set[str] = {"16:9", "1:1", "9:16"}
 _v_fmt1 = format_checker("uri")

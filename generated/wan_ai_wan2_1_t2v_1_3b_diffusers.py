@@ -29,12 +29,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from typing import Any, Final, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
 
 from generator.runtime import (
-    Client,
-    Job,
-    Result,
     ValidationIssue,
     brief,
     default_client,
@@ -42,6 +39,10 @@ from generator.runtime import (
     enforce,
     is_integer,
 )
+
+if TYPE_CHECKING:
+    # Annotations only: the client side is imported when a call needs it.
+    from generator.runtime import Client, Job, Result
 
 if sys.version_info >= (3, 11):
     from typing import NotRequired

@@ -83,7 +83,11 @@ def _merge_imports(lines: Iterable[str]) -> tuple[list[str], list[str]]:
     for module in sorted(froms):
         ordered = sorted(froms[module], key=_isort_key)
         group = Group(
-            f"from {module} import ", "(", tuple(("", Atom(n)) for n in ordered), ")", collection=True
+            f"from {module} import ",
+            "(",
+            tuple(("", Atom(n)) for n in ordered),
+            ")",
+            collection=True,
         )
         flat = f"from {module} import {', '.join(ordered)}"
         text = flat if len(flat) <= LINE_LENGTH else "\n".join(layout(group))
@@ -280,7 +284,7 @@ def render_module(spec: ModelSpec) -> str:
     for typedef in types:
         uses |= typedef.uses
     request_optional = any(not field.required for field in spec.request_fields)
-    typing_names = {"Any", "Final", "TypedDict", "cast"}
+    typing_names = {"TYPE_CHECKING", "Any", "Final", "TypedDict", "cast"}
     if spec.aliases:
         typing_names |= {"Literal", "TypeAlias"}
     for field in spec.request_fields:
@@ -294,10 +298,7 @@ def render_module(spec: ModelSpec) -> str:
     ]
     if needs_not_required:
         stdlib_lines.append("import sys")
-    runtime_lines = [
-        "from generator.runtime import Client, Job, Result, ValidationIssue",
-        "from generator.runtime import default_client, enforce",
-    ]
+    runtime_lines = ["from generator.runtime import ValidationIssue, default_client, enforce"]
     stdlib, first_party = _merge_imports([*stdlib_lines, *runtime_lines, *validator.imports])
     public = [
         "DISPLAY_NAME",

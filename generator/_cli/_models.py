@@ -62,8 +62,11 @@ def command(source: Path | None, live: bool, include_all: bool, as_json: bool) -
     from rich.table import Table
 
     table = Table(title=f"{len(rows)} models")
-    for column in ("id", "media", "endpoint", "display name", "module"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True)
+    table.add_column("media")
+    table.add_column("endpoint", no_wrap=True)
+    table.add_column("display name")
+    table.add_column("module", no_wrap=True)
     for row in rows:
         table.add_row(
             row["id"],

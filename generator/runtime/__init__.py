@@ -1,9 +1,14 @@
 """The oxgen runtime: what generated modules import.
 
-Generated code imports only the public names listed in ``__all__`` here.
+Generated code imports only the public names listed in ``__all__`` here. The client side
+(``Client``, ``Job``, ``JobGroup``, ``Result``: asyncio, httpx) is imported on first use, so
+importing a generated module and validating a payload stays cheap.
 """
 
-from ._client import Client, default_client
+import importlib as _importlib
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
 from ._compiled import (
     brief,
     did_you_mean,
@@ -16,6 +21,7 @@ from ._compiled import (
     pointer,
     unexpected,
 )
+from ._default import default_client
 from ._ecma import ecma_regex
 from ._errors import (
     AmbiguousSubmit,
@@ -37,8 +43,6 @@ from ._errors import (
     WaitTimeout,
 )
 from ._formats import format_checker
-from ._job import Job, JobGroup
-from ._result import Result
 from ._types import JobStatus, PayloadCheck, ProgressEvent, UnknownPropertyWarning
 from ._validation import ValidationIssue, enforce
 
@@ -84,3 +88,19 @@ __all__ = [
     "pointer",
     "unexpected",
 ]
+
+if _TYPE_CHECKING:
+    from ._client import Client
+    from ._job import Job, JobGroup
+    from ._result import Result
+
+_LAZY = {"Client": "_client", "Job": "_job", "JobGroup": "_job", "Result": "_result"}
+
+
+def __getattr__(name: str) -> _Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
