@@ -45,8 +45,9 @@ __all__ = ["Runner"]
 _log = logging.getLogger("generator.runtime")
 
 _EARLY_EVENTS = 4096  # completion events for ids whose enqueue response has not arrived yet
-_ROW_FETCHES = 8  # single-row requests in parallel during one reconcile
+_ROW_FETCHES = 16  # single-row requests in parallel during one reconcile
 _MIN_SLEEP = 0.001  # keeps a zero time_scale from starving the loop
+_SAFETY_FLOOR = 0.05
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Runner:
         self.wake = asyncio.Event()
         self.reconcile_requested = False
         self.poll_failures = 0
+        self.last_check = 0.0
         self.submit_lock = asyncio.Lock()
         self.tasks: set[asyncio.Task[Any]] = set()
         self.watch_task: asyncio.Task[None] | None = None
@@ -165,7 +167,8 @@ class Runner:
                 continue
             up = self._stream_up()
             if up:
-                delay = config.safety_interval
+                # Only a safety net; the floor keeps a zero time_scale from spinning on it.
+                delay = max(config.safety_interval * config.time_scale, _SAFETY_FLOOR)
             else:
                 now = time.monotonic()
                 delay = _protocol.poll_interval(
@@ -178,8 +181,10 @@ class Runner:
                     failures=self.poll_failures,
                 )
             self.wake.clear()
+            if not up:  # polls run start to start: a slow reconcile does not stretch the wait
+                delay = delay * config.time_scale - (time.monotonic() - self.last_check)
             try:
-                await asyncio.wait_for(self.wake.wait(), max(_MIN_SLEEP, delay * config.time_scale))
+                await asyncio.wait_for(self.wake.wait(), max(_MIN_SLEEP, delay))
                 continue  # woken: the stream changed state or jobs arrived; decide again
             except asyncio.TimeoutError:
                 pass
@@ -193,7 +198,7 @@ class Runner:
 
     async def _reconcile(self, jobs: list[_Tracked], source: str) -> None:
         """One list request for every open job, then one row request per job that left it."""
-        sent = time.monotonic()
+        sent = self.last_check = time.monotonic()
         try:
             rows = _protocol.parse_rows(await self.http.request("GET", QUEUE_PATH))
         except OxenError as exc:
