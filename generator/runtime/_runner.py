@@ -100,8 +100,10 @@ class Runner:
         journal: str | os.PathLike[str] | bool | None,
     ) -> Runner:
         journal_obj: Journal | None = None
-        if journal is not False:
-            journal_obj = Journal(default_journal_path() if journal in (None, True) else journal)  # type: ignore[arg-type]
+        if journal is None or journal is True:
+            journal_obj = Journal(default_journal_path())
+        elif journal is not False:
+            journal_obj = Journal(journal)
         return cls(config, controller, Http(config, transport), journal_obj)
 
     # Watching.
