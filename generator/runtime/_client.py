@@ -27,6 +27,7 @@ from ._job import Job, JobGroup
 if TYPE_CHECKING:
     import httpx
 
+    from ._drift import SchemaCheck
     from ._loop import LoopThread
     from ._result import Result
     from ._runner import Runner
@@ -53,6 +54,11 @@ class Client:
     ``journal`` is the SQLite job journal: ``None`` for the default file in the user data
     directory, a path, or ``False`` for none. ``timeout`` bounds every single network wait.
     ``strict_keys`` turns unknown payload keys from a warning into a ``PayloadError``.
+    ``schema_check`` is the drift guard for generated modules' calls: before a model's first
+    submit in the process its live schema hash is compared with the module's ``SCHEMA_SHA256``
+    (from the disk cache within an hour, else one conditional request); ``"warn"`` (default)
+    emits ``SchemaDriftWarning``, ``"error"`` raises ``SchemaDriftError``, ``"off"`` skips it.
+    Calls from generated modules raise ``ModelRetired`` (with a likely successor) on a 404.
     ``time_scale`` multiplies every backoff and polling sleep (tests use 0).
     ``transport`` replaces the network (an ``httpx.AsyncBaseTransport``, e.g. a MockTransport).
     """
@@ -67,6 +73,7 @@ class Client:
         journal: JournalOption = None,
         timeout: float = 30.0,
         strict_keys: bool = False,
+        schema_check: SchemaCheck = "warn",
         time_scale: float = 1.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -82,8 +89,11 @@ class Client:
             timeout=timeout,
             time_scale=time_scale,
         )
+        if schema_check not in ("warn", "error", "off"):
+            raise ValueError(f"schema_check must be 'warn', 'error' or 'off', not {schema_check!r}")
         self._config = config
         self._strict_keys = strict_keys
+        self._schema_check: SchemaCheck = schema_check
         self._closed = False
         self._loop: LoopThread = LoopThread("oxgen-runner")
         try:
@@ -113,6 +123,7 @@ class Client:
         num_generations: Literal[1] = 1,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> Job: ...
 
     @overload
@@ -124,6 +135,7 @@ class Client:
         num_generations: int,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> JobGroup: ...
 
     def submit(
@@ -134,6 +146,7 @@ class Client:
         num_generations: int = 1,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> Job | JobGroup:
         """Validate, then enqueue; return once the server has assigned generation ids.
 
@@ -143,7 +156,9 @@ class Client:
         Returns a ``Job``, or a ``JobGroup`` when ``num_generations`` is more than 1.
         """
         body = self._prepare(model_id, payload, check)
-        jobs = self._call(self._runner.submit(model_id, body, num_generations, deadline))
+        jobs = self._drift_reported(
+            self._call(self._submit(model_id, body, num_generations, deadline, schema_sha256))
+        )
         return jobs[0] if num_generations == 1 else JobGroup(jobs)
 
     @overload
@@ -155,6 +170,7 @@ class Client:
         num_generations: Literal[1] = 1,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> Job: ...
 
     @overload
@@ -166,6 +182,7 @@ class Client:
         num_generations: int,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> JobGroup: ...
 
     async def asubmit(
@@ -176,10 +193,15 @@ class Client:
         num_generations: int = 1,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> Job | JobGroup:
         """Async twin of ``submit``."""
         body = self._prepare(model_id, payload, check)
-        jobs = await self._acall(self._runner.submit(model_id, body, num_generations, deadline))
+        jobs = self._drift_reported(
+            await self._acall(
+                self._submit(model_id, body, num_generations, deadline, schema_sha256)
+            )
+        )
         return jobs[0] if num_generations == 1 else JobGroup(jobs)
 
     @overload
@@ -191,6 +213,7 @@ class Client:
         num_generations: Literal[1] = 1,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> Result: ...
 
     @overload
@@ -202,6 +225,7 @@ class Client:
         num_generations: int,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> list[Result]: ...
 
     def run(
@@ -212,10 +236,13 @@ class Client:
         num_generations: int = 1,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> Result | list[Result]:
         """``submit`` and wait: a ``Result`` (a list of them when ``num_generations > 1``)."""
         body = self._prepare(model_id, payload, check)
-        jobs = self._call(self._runner.submit(model_id, body, num_generations, deadline))
+        jobs = self._drift_reported(
+            self._call(self._submit(model_id, body, num_generations, deadline, schema_sha256))
+        )
         if num_generations == 1:
             return jobs[0].result()
         return JobGroup(jobs).results()
@@ -229,6 +256,7 @@ class Client:
         num_generations: Literal[1] = 1,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> Result: ...
 
     @overload
@@ -240,6 +268,7 @@ class Client:
         num_generations: int,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> list[Result]: ...
 
     async def arun(
@@ -250,10 +279,15 @@ class Client:
         num_generations: int = 1,
         deadline: float | None = None,
         check: PayloadCheck | None = None,
+        schema_sha256: str | None = None,
     ) -> Result | list[Result]:
         """Async twin of ``run``; cancelling it cancels the remote generations."""
         body = self._prepare(model_id, payload, check)
-        jobs = await self._acall(self._runner.submit(model_id, body, num_generations, deadline))
+        jobs = self._drift_reported(
+            await self._acall(
+                self._submit(model_id, body, num_generations, deadline, schema_sha256)
+            )
+        )
         if num_generations == 1:
             return await jobs[0].aresult()
         return await JobGroup(jobs).aresults()
@@ -331,6 +365,48 @@ class Client:
         await self.aclose()
 
     # Plumbing.
+
+    async def _submit(
+        self,
+        model_id: str,
+        body: dict[str, Any],
+        num: int,
+        deadline: float | None,
+        schema_sha256: str | None,
+    ) -> tuple[list[Job], str | None]:
+        """Enqueue on the runner's loop. A generated module's call (it passes its
+        ``schema_sha256``) is drift-checked first, and a 404 for it becomes ``ModelRetired``."""
+        if schema_sha256 is None:
+            return await self._runner.submit(model_id, body, num, deadline), None
+        from ._drift import check_schema, retired
+        from ._errors import ModelRetired, NotFoundError, SchemaDriftError
+        from ._model_cache import ModelCache
+
+        http, cache, drift = self._runner.http.client, ModelCache(), None
+        if self._schema_check != "off":
+            once = self._schema_check == "warn"
+            drift = await check_schema(http, cache, model_id, schema_sha256, once=once)
+            if drift is not None and self._schema_check == "error":
+                raise SchemaDriftError(drift, model_id=model_id)
+        try:
+            jobs = await self._runner.submit(model_id, body, num, deadline)
+        except NotFoundError as exc:
+            if isinstance(exc, ModelRetired):
+                raise
+            raise await retired(http, cache, model_id, exc) from exc
+        return jobs, drift
+
+    @staticmethod
+    def _drift_reported(outcome: tuple[list[Job], str | None]) -> list[Job]:
+        """Warn in the caller's thread (the check ran on the runner's), pointing at the call."""
+        jobs, drift = outcome
+        if drift is not None:
+            import warnings
+
+            from ._errors import SchemaDriftWarning
+
+            warnings.warn(drift, SchemaDriftWarning, stacklevel=4)
+        return jobs
 
     def _prepare(
         self, model_id: str, payload: Mapping[str, Any], check: PayloadCheck | None

@@ -28,6 +28,8 @@ __all__ = [
     "OxenError",
     "PayloadError",
     "RateLimited",
+    "SchemaDriftError",
+    "SchemaDriftWarning",
     "ServerError",
     "TransportError",
     "WaitTimeout",
@@ -194,3 +196,12 @@ class AmbiguousSubmit(OxenError):
 
 class WaitTimeout(OxenError, TimeoutError):
     """``result(timeout=...)`` gave up waiting; the job itself goes on (use ``cancel()``)."""
+
+
+class SchemaDriftError(OxenError):
+    """``Client(schema_check="error")``: the live request schema differs from the one the
+    module was generated from; nothing was submitted. Regenerate the bindings."""
+
+
+class SchemaDriftWarning(UserWarning):
+    """The live request schema differs from the one the module was generated from."""

@@ -46,7 +46,10 @@ _FORMAT = 1
 
 
 def default_cache_dir() -> Path:
-    """``<user cache dir>/oxgen/models`` (platformdirs), created on first write."""
+    """``$OXGEN_CACHE_DIR/models``, else ``<user cache dir>/oxgen/models`` (platformdirs)."""
+    override = os.environ.get("OXGEN_CACHE_DIR")
+    if override:
+        return Path(override) / "models"
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("oxgen")) / "models"
