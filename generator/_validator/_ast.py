@@ -11,7 +11,18 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["For", "Function", "If", "Line", "Stmt", "if_", "layout", "mentions", "negate"]
+__all__ = [
+    "For",
+    "Function",
+    "If",
+    "Line",
+    "Stmt",
+    "if_",
+    "layout",
+    "mentions",
+    "merge_fails",
+    "negate",
+]
 
 
 @dataclass(frozen=True)
@@ -75,18 +86,8 @@ def if_(cond: str, body: Sequence[Stmt], orelse: Sequence[Stmt] = ()) -> list[St
 
 
 def mentions(stmts: Iterable[Stmt], name: str) -> bool:
-    """Whether any statement refers to the variable ``name``."""
-    word = re.compile(rf"\b{re.escape(name)}\b")
-    for stmt in stmts:
-        if isinstance(stmt, Line) and word.search(stmt.text):
-            return True
-        if isinstance(stmt, If) and (
-            word.search(stmt.cond) or mentions(stmt.body, name) or mentions(stmt.orelse, name)
-        ):
-            return True
-        if isinstance(stmt, For) and (word.search(stmt.iterable) or mentions(stmt.body, name)):
-            return True
-    return False
+    """Whether any statement refers to the variable ``name`` (string literals do not count)."""
+    return _count(stmts, _word(name)) > 0
 
 
 def _split(cond: str, op: str) -> list[str]:
@@ -183,3 +184,117 @@ def layout(stmts: Sequence[Stmt], level: int, limit: int) -> tuple[Stmt, ...]:
         else:
             out.append(stmt)
     return tuple(out)
+
+
+_FAIL = Line("return False")
+_MERGE = 3
+# Conditions stay on one line at any inlining depth: ruff wraps long two-operand conditions
+# at the last call's brackets, a layout this module does not reproduce.
+_MERGED_LENGTH = 64
+ONE_LINE = _MERGED_LENGTH
+
+
+def _fails(stmt: Stmt) -> bool:
+    return isinstance(stmt, If) and stmt.body == (_FAIL,) and not stmt.orelse
+
+
+def merge_fails(stmts: Sequence[Stmt]) -> list[Stmt]:
+    """Join runs of ``if c: return False`` into ``if c1 or c2 or c3: return False``.
+
+    Fewer branches on the fast path; each run stays short enough to read.
+    """
+    out: list[Stmt] = []
+    run = 0
+    for stmt in stmts:
+        if isinstance(stmt, If):
+            merged = if_(stmt.cond, merge_fails(stmt.body), merge_fails(stmt.orelse))
+            if len(merged) != 1:
+                out += merged
+                run = 0
+                continue
+            stmt = merged[0]
+        elif isinstance(stmt, For):
+            stmt = For(stmt.target, stmt.iterable, tuple(merge_fails(stmt.body)))
+        previous = out[-1] if out else None
+        if (
+            isinstance(previous, If)
+            and isinstance(stmt, If)
+            and _fails(previous)
+            and _fails(stmt)
+            and run < _MERGE
+            and len(previous.cond) + len(stmt.cond) <= _MERGED_LENGTH
+        ):
+            parts = [
+                f"({cond})" if len(_split(cond, " and ")) > 1 else cond
+                for cond in (previous.cond, stmt.cond)
+            ]
+            out[-1] = If(" or ".join(parts), (_FAIL,))
+            run += 1
+            continue
+        run = 1 if _fails(stmt) else 0
+        out.append(stmt)
+    return out
+
+
+def _word(name: str) -> re.Pattern[str]:
+    """Matches a string literal (group 1, skipped) or the identifier ``name`` (group 2)."""
+    return re.compile(rf'("(?:[^"\\\\]|\\\\.)*")|\b({re.escape(name)})\b')
+
+
+def _hits(word: re.Pattern[str], text: str) -> int:
+    return sum(1 for match in word.finditer(text) if match.group(2))
+
+
+def _count(stmts: Iterable[Stmt], word: re.Pattern[str]) -> int:
+    total = 0
+    for stmt in stmts:
+        if isinstance(stmt, Line):
+            total += _hits(word, stmt.text)
+        elif isinstance(stmt, If):
+            total += _hits(word, stmt.cond) + _count(stmt.body, word)
+            total += _count(stmt.orelse, word)
+        else:
+            uses = _hits(word, stmt.iterable) + _count(stmt.body, word)
+            total += 2 * uses  # a loop may read it many times: keep the variable
+    return total
+
+
+def _replace(stmts: Iterable[Stmt], word: re.Pattern[str], expr: str) -> list[Stmt]:
+    def swap(text: str) -> str:
+        return word.sub(lambda match: match.group(1) or expr, text)
+
+    out: list[Stmt] = []
+    for stmt in stmts:
+        if isinstance(stmt, Line):
+            out.append(Line(swap(stmt.text)))
+        elif isinstance(stmt, If):
+            body = tuple(_replace(stmt.body, word, expr))
+            orelse = tuple(_replace(stmt.orelse, word, expr))
+            out.append(If(swap(stmt.cond), body, orelse))
+        else:
+            out.append(stmt)
+    return out
+
+
+def use_once(var: str, expr: str, stmts: Sequence[Stmt]) -> list[Stmt]:
+    """``var = expr`` followed by ``stmts``; ``expr`` written in place when read only once."""
+    word = _word(var)
+    uses = _count(stmts, word)
+    if uses == 0:
+        return list(stmts)
+    if uses == 1:
+        replaced = _replace(stmts, word, expr)
+        if longest(replaced) <= _MERGED_LENGTH:
+            return replaced
+    return [Line(f"{var} = {expr}"), *stmts]
+
+
+def longest(stmts: Iterable[Stmt]) -> int:
+    """The length of the longest condition or simple statement in ``stmts``."""
+    widest = 0
+    for stmt in stmts:
+        if isinstance(stmt, If):
+            widest = max(widest, len(stmt.cond), longest(stmt.body), longest(stmt.orelse))
+        elif isinstance(stmt, Line):
+            widest = max(widest, len(stmt.text))
+    return widest

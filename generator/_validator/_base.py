@@ -203,11 +203,12 @@ class CompilerBase:
 
     # -- functions -------------------------------------------------------------------------
 
-    def fn(self, kind: str, node: Located) -> str:
+    def fn(self, kind: str, node: Located, fixed: str | None = None) -> str:
+        """The name of ``node``'s function of ``kind`` (``ok``/``err``/``lint``), queued once."""
         key = (kind, node.key)
         name = self.state.names.get(key)
         if name is None:
-            name = f"_v_{kind}_{sum(1 for k in self.state.names if k[0] == kind)}"
+            name = fixed or f"_v_{kind}_{sum(1 for k in self.state.names if k[0] == kind)}"
             self.state.names[key] = name
             self.state.pending.append((kind, node))
         return name

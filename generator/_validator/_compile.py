@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ._ast import Function, If, Line, Stmt, negate
+from ._ast import Function, If, Line, Stmt, merge_fails, negate
 from ._base import (
     DRAFT,
     FALLBACK,
@@ -53,9 +53,10 @@ class _Compiler(ErrorPath, LintPath):
             kind, node = self.state.pending.popleft()
             name = self.state.names[(kind, node.key)]
             if kind == "ok":
-                body = self.ok(node, "x", 0)
+                var = "instance" if name == "_is_valid" else "x"
+                body = merge_fails(self.ok(node, var, 0))
                 self.state.functions[name] = Function(
-                    f"def {name}(x: object) -> bool:", _finish(body)
+                    f"def {name}({var}: object) -> bool:", _finish(body)
                 )
             elif kind == "err":
                 signature = f"def {name}(x: object, p: str, e: list[ValidationIssue]) -> None:"
@@ -111,7 +112,8 @@ def compile_program(schema: object) -> Program:
     ok = err = lint = None
     if not fallback:
         try:
-            ok = compiler.fn("ok", root)
+            # The root's fast path is ``_is_valid`` itself: one call less per payload.
+            ok = None if compiler.trivial(root) else compiler.fn("ok", root, "_is_valid")
             err = None if compiler.trivial(root) else compiler.fn("err", root)
             compiler.drain()
         except Fallback as exc:

@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.runtime._formats import FORMATS
 
-from ._ast import For, Line, Stmt, if_, mentions, negate
+from ._ast import ONE_LINE, For, Line, Stmt, if_, longest, mentions, negate, use_once
 from ._base import (
     ANY_INLINE,
     GROUP_TYPES,
@@ -83,8 +83,12 @@ class FastPath(CompilerBase):
             if not stmts:
                 continue
             key = self.key(name)
-            body = [Line(f"{w} = {v}[{key}]"), *stmts] if mentions(stmts, w) else stmts
-            out += body if name in required else if_(f"{key} in {v}", body)
+            body = use_once(w, f"{v}[{key}]", stmts)
+            guarded = body if name in required else if_(f"{key} in {v}", body)
+            if longest(guarded) > ONE_LINE:
+                body = [Line(f"{w} = {v}[{key}]"), *stmts]
+                guarded = body if name in required else if_(f"{key} in {v}", body)
+            out += guarded
         out += self.ok_extra(node, s, v, depth, props)
         if "propertyNames" in s:
             stmts = self.child_ok(self.sub(node, "propertyNames"), k, depth)
@@ -149,8 +153,10 @@ class FastPath(CompilerBase):
         prefix = self.listing(s, "prefixItems")
         for index in range(len(prefix)):
             stmts = self.child_ok(self.sub(node, "prefixItems", index), w, depth)
-            body = [Line(f"{w} = {v}[{index}]"), *stmts] if mentions(stmts, w) else stmts
-            out += if_(f"len({v}) > {index}", body)
+            guarded = if_(f"len({v}) > {index}", use_once(w, f"{v}[{index}]", stmts))
+            if longest(guarded) > ONE_LINE:
+                guarded = if_(f"len({v}) > {index}", [Line(f"{w} = {v}[{index}]"), *stmts])
+            out += guarded
         if "items" in s:
             stmts = self.child_ok(self.sub(node, "items"), w, depth)
             if stmts == [RETURN_FALSE]:
@@ -287,14 +293,8 @@ def type_fail(types: list[str], v: str) -> list[Stmt]:
     if len(types) == 1:
         name = types[0]
         if name == "integer":
-            return [
-                *if_(f"isinstance({v}, bool)", [RETURN_FALSE]),
-                *if_(
-                    f"not isinstance({v}, int)"
-                    f" and not (isinstance({v}, float) and {v}.is_integer())",
-                    [RETURN_FALSE],
-                ),
-            ]
+            # Exact ints pass on the first test; is_integer handles bools, floats, subclasses.
+            return if_(f"type({v}) is not int and not is_integer({v})", [RETURN_FALSE])
         if name == "number":
             return if_(
                 f"isinstance({v}, bool) or not isinstance({v}, (int, float))", [RETURN_FALSE]

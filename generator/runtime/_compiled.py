@@ -14,9 +14,12 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._validation import ValidationIssue
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 __all__ = [
     "brief",
@@ -49,8 +52,12 @@ def pointer(path: str, key: str) -> str:
     return path + "/" + key.replace("~", "~0").replace("/", "~1")
 
 
-def is_integer(value: object) -> bool:
-    """JSON Schema's "integer": an int (not a bool) or a float with no fractional part."""
+def is_integer(value: object) -> TypeIs[int | float]:
+    """JSON Schema's "integer": an int (not a bool) or a float with no fractional part.
+
+    Typed as a ``TypeIs`` so compiled code that returns early on failure may compare the value
+    as a number afterwards.
+    """
     if isinstance(value, bool):
         return False
     return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
