@@ -254,7 +254,9 @@ def submit(
         watermark=watermark,
     )
     runner = client or default_client()
-    return runner.submit(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.submit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 def run(
@@ -297,7 +299,7 @@ def run(
         watermark=watermark,
     )
     runner = client or default_client()
-    return runner.run(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.run(MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256)
 
 
 async def asubmit(
@@ -340,7 +342,9 @@ async def asubmit(
         watermark=watermark,
     )
     runner = client or default_client()
-    return await runner.asubmit(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.asubmit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 async def arun(
@@ -383,7 +387,9 @@ async def arun(
         watermark=watermark,
     )
     runner = client or default_client()
-    return await runner.arun(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.arun(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 # The compiled validator: plain Python generated from SCHEMA (see generator.validator_source).

@@ -301,7 +301,9 @@ def submit(
         disable_safety_checker=disable_safety_checker,
     )
     runner = client or default_client()
-    return runner.submit(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.submit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 def run(
@@ -351,7 +353,7 @@ def run(
         disable_safety_checker=disable_safety_checker,
     )
     runner = client or default_client()
-    return runner.run(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.run(MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256)
 
 
 async def asubmit(
@@ -401,7 +403,9 @@ async def asubmit(
         disable_safety_checker=disable_safety_checker,
     )
     runner = client or default_client()
-    return await runner.asubmit(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.asubmit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 async def arun(
@@ -451,7 +455,9 @@ async def arun(
         disable_safety_checker=disable_safety_checker,
     )
     runner = client or default_client()
-    return await runner.arun(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.arun(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 # The compiled validator: plain Python generated from SCHEMA (see generator.validator_source).

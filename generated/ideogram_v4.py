@@ -299,7 +299,9 @@ def submit(
         output_format=output_format,
     )
     runner = client or default_client()
-    return runner.submit(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.submit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 def run(
@@ -344,7 +346,7 @@ def run(
         output_format=output_format,
     )
     runner = client or default_client()
-    return runner.run(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.run(MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256)
 
 
 async def asubmit(
@@ -389,7 +391,9 @@ async def asubmit(
         output_format=output_format,
     )
     runner = client or default_client()
-    return await runner.asubmit(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.asubmit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 async def arun(
@@ -434,7 +438,9 @@ async def arun(
         output_format=output_format,
     )
     runner = client or default_client()
-    return await runner.arun(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.arun(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 # The compiled validator: plain Python generated from SCHEMA (see generator.validator_source).

@@ -196,7 +196,9 @@ def submit(
         prompt=prompt, input_image=input_image, tail_image_url=tail_image_url, duration=duration
     )
     runner = client or default_client()
-    return runner.submit(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.submit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 def run(
@@ -223,7 +225,7 @@ def run(
         prompt=prompt, input_image=input_image, tail_image_url=tail_image_url, duration=duration
     )
     runner = client or default_client()
-    return runner.run(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.run(MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256)
 
 
 async def asubmit(
@@ -250,7 +252,9 @@ async def asubmit(
         prompt=prompt, input_image=input_image, tail_image_url=tail_image_url, duration=duration
     )
     runner = client or default_client()
-    return await runner.asubmit(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.asubmit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 async def arun(
@@ -277,7 +281,9 @@ async def arun(
         prompt=prompt, input_image=input_image, tail_image_url=tail_image_url, duration=duration
     )
     runner = client or default_client()
-    return await runner.arun(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.arun(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 # The compiled validator: plain Python generated from SCHEMA (see generator.validator_source).

@@ -199,7 +199,9 @@ def submit(
         generate_audio=generate_audio,
     )
     runner = client or default_client()
-    return runner.submit(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.submit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 def run(
@@ -231,7 +233,7 @@ def run(
         generate_audio=generate_audio,
     )
     runner = client or default_client()
-    return runner.run(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.run(MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256)
 
 
 async def asubmit(
@@ -263,7 +265,9 @@ async def asubmit(
         generate_audio=generate_audio,
     )
     runner = client or default_client()
-    return await runner.asubmit(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.asubmit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 async def arun(
@@ -295,7 +299,9 @@ async def arun(
         generate_audio=generate_audio,
     )
     runner = client or default_client()
-    return await runner.arun(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.arun(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 # The compiled validator: plain Python generated from SCHEMA (see generator.validator_source).

@@ -187,7 +187,9 @@ def submit(
         prompt=prompt, duration=duration, aspect_ratio=aspect_ratio, generate_audio=generate_audio
     )
     runner = client or default_client()
-    return runner.submit(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.submit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 def run(
@@ -213,7 +215,7 @@ def run(
         prompt=prompt, duration=duration, aspect_ratio=aspect_ratio, generate_audio=generate_audio
     )
     runner = client or default_client()
-    return runner.run(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.run(MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256)
 
 
 async def asubmit(
@@ -239,7 +241,9 @@ async def asubmit(
         prompt=prompt, duration=duration, aspect_ratio=aspect_ratio, generate_audio=generate_audio
     )
     runner = client or default_client()
-    return await runner.asubmit(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.asubmit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 async def arun(
@@ -265,7 +269,9 @@ async def arun(
         prompt=prompt, duration=duration, aspect_ratio=aspect_ratio, generate_audio=generate_audio
     )
     runner = client or default_client()
-    return await runner.arun(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.arun(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 # The compiled validator: plain Python generated from SCHEMA (see generator.validator_source).

@@ -145,7 +145,9 @@ def submit(
     """
     body = payload(aspect_ratio=aspect_ratio, generate_audio=generate_audio)
     runner = client or default_client()
-    return runner.submit(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.submit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 def run(
@@ -165,7 +167,7 @@ def run(
     """
     body = payload(aspect_ratio=aspect_ratio, generate_audio=generate_audio)
     runner = client or default_client()
-    return runner.run(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.run(MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256)
 
 
 async def asubmit(
@@ -185,7 +187,9 @@ async def asubmit(
     """
     body = payload(aspect_ratio=aspect_ratio, generate_audio=generate_audio)
     runner = client or default_client()
-    return await runner.asubmit(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.asubmit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 async def arun(
@@ -205,7 +209,9 @@ async def arun(
     """
     body = payload(aspect_ratio=aspect_ratio, generate_audio=generate_audio)
     runner = client or default_client()
-    return await runner.arun(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.arun(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 # The compiled validator: plain Python generated from SCHEMA (see generator.validator_source).

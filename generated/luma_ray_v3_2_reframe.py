@@ -234,7 +234,9 @@ def submit(
         source_position=source_position,
     )
     runner = client or default_client()
-    return runner.submit(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.submit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 def run(
@@ -268,7 +270,7 @@ def run(
         source_position=source_position,
     )
     runner = client or default_client()
-    return runner.run(MODEL_ID, body, deadline=deadline, check=check)
+    return runner.run(MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256)
 
 
 async def asubmit(
@@ -302,7 +304,9 @@ async def asubmit(
         source_position=source_position,
     )
     runner = client or default_client()
-    return await runner.asubmit(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.asubmit(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 async def arun(
@@ -336,7 +340,9 @@ async def arun(
         source_position=source_position,
     )
     runner = client or default_client()
-    return await runner.arun(MODEL_ID, body, deadline=deadline, check=check)
+    return await runner.arun(
+        MODEL_ID, body, deadline=deadline, check=check, schema_sha256=SCHEMA_SHA256
+    )
 
 
 # The compiled validator: plain Python generated from SCHEMA (see generator.validator_source).

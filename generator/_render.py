@@ -242,6 +242,22 @@ def _payload_call(params: Sequence[Param]) -> str:
     return _indented(layout(expr, indent=1, prefix="body = "))
 
 
+def _runner_call(method: str, *, is_async: bool) -> str:
+    """``return runner.<method>(...)``: the module's schema hash goes along for the drift guard."""
+    expr = call(
+        f"runner.{method}",
+        [
+            ("", Atom("MODEL_ID")),
+            ("", Atom("body")),
+            ("deadline=", Atom("deadline")),
+            ("check=", Atom("check")),
+            ("schema_sha256=", Atom("SCHEMA_SHA256")),
+        ],
+    )
+    prefix = "return await " if is_async else "return "
+    return _indented(layout(expr, indent=1, prefix=prefix))
+
+
 def _header(spec: ModelSpec, validator: ValidatorParts) -> list[str]:
     kind = "compiled"
     if validator.fallback:
@@ -371,8 +387,7 @@ def render_module(spec: ModelSpec) -> str:
             {
                 "signature": _signature(name, params, returns, extra=True, is_async=is_async),
                 "doc": _function_doc(summary, params, extra=True),
-                "is_async": is_async,
-                "method": name,
+                "call": _runner_call(name, is_async=is_async),
             }
             for name, returns, is_async, summary in (
                 (

@@ -188,3 +188,13 @@ def test_a_failing_models_endpoint_does_not_block_submits(
         client.submit(MODEL, PAYLOAD, schema_sha256=_sha(MODEL)).result(timeout=30)
     assert "could not check the schema" in caplog.text
     assert emu.stats()["responses"]["503"] == 1
+
+
+def test_generated_modules_pass_their_schema_hash(emu: Emulator) -> None:
+    from generated import flux_1_dev
+
+    with _client(emu, schema_check="error") as client:
+        flux_1_dev.submit(prompt="a lighthouse", client=client).result(timeout=30)
+        flux_1_dev.run(prompt="a lighthouse", client=client, deadline=30)
+    assert _requests(emu, MODEL_STATS) == 1
+    assert _requests(emu, QUEUE_STATS) == 2
