@@ -448,3 +448,13 @@ def test_success_without_a_url_is_asked_once_then_reported(api: FakeApi, make_cl
     with pytest.raises(JobFailed, match="no URL"):
         job.result(timeout=10)
     assert api.count("GET", f"{QUEUE}/{job.id}") == 1
+
+
+def test_sse_mode_refuses_to_enqueue_without_a_stream(api: FakeApi, make_client: Any) -> None:
+    from generator.runtime import TransportError
+
+    api.events_enabled = False
+    client = make_client(api, events="sse")
+    with pytest.raises(TransportError, match="event stream unavailable"):
+        client.submit("flux", {"prompt": "cat"})
+    assert api.count("POST") == 0
