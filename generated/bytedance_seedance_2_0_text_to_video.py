@@ -417,40 +417,29 @@ _v_k4: set[str] = {
 }
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
-        return False
-    if "aspect_ratio" in x:
-        v1 = x["aspect_ratio"]
-        if not isinstance(v1, str):
+    if "aspect_ratio" in instance:
+        v1 = instance["aspect_ratio"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
+    if "duration" in instance:
+        v1 = instance["duration"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 not in _v_n1:
             return False
-    if "duration" in x:
-        v1 = x["duration"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 not in _v_n1:
-            return False
-    if "generate_audio" in x:
-        v1 = x["generate_audio"]
+    if "generate_audio" in instance:
+        v1 = instance["generate_audio"]
         if not isinstance(v1, bool):
             return False
-    v1 = x["prompt"]
-    if not isinstance(v1, str):
+    if not isinstance(instance["prompt"], str):
         return False
-    if "resolution" in x:
-        v1 = x["resolution"]
-        if not isinstance(v1, str):
+    if "resolution" in instance:
+        v1 = instance["resolution"]
+        if not isinstance(v1, str) or v1 not in _v_k2:
             return False
-        if v1 not in _v_k2:
-            return False
-    if "watermark" in x:
-        v1 = x["watermark"]
+    if "watermark" in instance:
+        v1 = instance["watermark"]
         if not isinstance(v1, bool):
             return False
     return True
@@ -524,15 +513,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

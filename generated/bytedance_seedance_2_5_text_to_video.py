@@ -464,44 +464,35 @@ _v_k5: set[str] = {
 }
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
-        return False
-    if "aspect_ratio" in x:
-        v1 = x["aspect_ratio"]
-        if not isinstance(v1, str):
+    if "aspect_ratio" in instance:
+        v1 = instance["aspect_ratio"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
-            return False
-    if "duration" in x:
-        v1 = x["duration"]
+    if "duration" in instance:
+        v1 = instance["duration"]
         if not is_integer(v1) and not isinstance(v1, str):
             return False
         if not json_in(v1, _v_j1):
             return False
-    if "generate_audio" in x:
-        v1 = x["generate_audio"]
+    if "generate_audio" in instance:
+        v1 = instance["generate_audio"]
         if not isinstance(v1, bool):
             return False
-    if "output_format" in x:
-        v1 = x["output_format"]
-        if not isinstance(v1, str):
+    if "output_format" in instance:
+        v1 = instance["output_format"]
+        if not isinstance(v1, str) or v1 not in _v_k2:
             return False
-        if v1 not in _v_k2:
-            return False
-    v1 = x["prompt"]
-    if not isinstance(v1, str):
+    if not isinstance(instance["prompt"], str):
         return False
-    if "resolution" in x:
-        v1 = x["resolution"]
-        if not isinstance(v1, str):
+    if "resolution" in instance:
+        v1 = instance["resolution"]
+        if not isinstance(v1, str) or v1 not in _v_k3:
             return False
-        if v1 not in _v_k3:
-            return False
-    if "watermark" in x:
-        v1 = x["watermark"]
+    if "watermark" in instance:
+        v1 = instance["watermark"]
         if not isinstance(v1, bool):
             return False
     return True
@@ -584,15 +575,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

@@ -560,73 +560,48 @@ _v_k4: set[str] = {
 }
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
-        return False
-    if "aspect_ratio" in x:
-        v1 = x["aspect_ratio"]
-        if not isinstance(v1, str):
+    if "aspect_ratio" in instance:
+        v1 = instance["aspect_ratio"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
-            return False
-    if "disable_safety_checker" in x:
-        v1 = x["disable_safety_checker"]
+    if "disable_safety_checker" in instance:
+        v1 = instance["disable_safety_checker"]
         if not isinstance(v1, bool):
             return False
-    if "guidance" in x:
-        v1 = x["guidance"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < 0:
+    if "guidance" in instance:
+        v1 = instance["guidance"]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0:
             return False
         if v1 > 10:
             return False
-    if "image_size" in x:
-        v1 = x["image_size"]
+    if "image_size" in instance:
+        v1 = instance["image_size"]
+        if not isinstance(v1, str) or v1 not in _v_k1:
+            return False
+    if "negative_prompt" in instance:
+        v1 = instance["negative_prompt"]
         if not isinstance(v1, str):
             return False
-        if v1 not in _v_k1:
+    if "num_inference_steps" in instance:
+        v1 = instance["num_inference_steps"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 1 or v1 > 50:
             return False
-    if "negative_prompt" in x:
-        v1 = x["negative_prompt"]
-        if not isinstance(v1, str):
+    if "output_format" in instance:
+        v1 = instance["output_format"]
+        if not isinstance(v1, str) or v1 not in _v_k2:
             return False
-    if "num_inference_steps" in x:
-        v1 = x["num_inference_steps"]
-        if isinstance(v1, bool):
+    if "output_quality" in instance:
+        v1 = instance["output_quality"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 0 or v1 > 100:
             return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 1:
-            return False
-        if v1 > 50:
-            return False
-    if "output_format" in x:
-        v1 = x["output_format"]
-        if not isinstance(v1, str):
-            return False
-        if v1 not in _v_k2:
-            return False
-    if "output_quality" in x:
-        v1 = x["output_quality"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 0:
-            return False
-        if v1 > 100:
-            return False
-    v1 = x["prompt"]
-    if not isinstance(v1, str):
+    if not isinstance(instance["prompt"], str):
         return False
-    if "seed" in x:
-        v1 = x["seed"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
+    if "seed" in instance:
+        v1 = instance["seed"]
+        if type(v1) is not int and not is_integer(v1):
             return False
     return True
 
@@ -742,15 +717,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

@@ -376,38 +376,29 @@ _v_l2 = ("aspect_ratio", "first_frame_image", "input_image", "input_video", "pro
 _v_k3: set[str] = {"aspect_ratio", "first_frame_image", "input_image", "input_video", "prompt"}
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
-        return False
-    if "aspect_ratio" in x:
-        v1 = x["aspect_ratio"]
-        if not isinstance(v1, str):
+    if "aspect_ratio" in instance:
+        v1 = instance["aspect_ratio"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
+    if "first_frame_image" in instance:
+        v1 = instance["first_frame_image"]
+        if not isinstance(v1, str) or not _v_fmt1(v1):
             return False
-    if "first_frame_image" in x:
-        v1 = x["first_frame_image"]
-        if not isinstance(v1, str):
-            return False
-        if not _v_fmt1(v1):
-            return False
-    if "input_image" in x:
-        v1 = x["input_image"]
+    if "input_image" in instance:
+        v1 = instance["input_image"]
         if not isinstance(v1, list):
             return False
         for v2 in v1:
             if not isinstance(v2, str):
                 return False
-    if "input_video" in x:
-        v1 = x["input_video"]
-        if not isinstance(v1, str):
+    if "input_video" in instance:
+        v1 = instance["input_video"]
+        if not isinstance(v1, str) or not _v_fmt1(v1):
             return False
-        if not _v_fmt1(v1):
-            return False
-    v1 = x["prompt"]
-    return isinstance(v1, str)
+    return isinstance(instance["prompt"], str)
 
 
 def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
@@ -479,15 +470,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

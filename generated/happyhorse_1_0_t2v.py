@@ -364,43 +364,26 @@ _v_l2 = ("aspect_ratio", "duration", "prompt", "resolution", "seed")
 _v_k3: set[str] = {"aspect_ratio", "duration", "prompt", "resolution", "seed"}
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
+    if "aspect_ratio" in instance:
+        v1 = instance["aspect_ratio"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
+            return False
+    if "duration" in instance:
+        v1 = instance["duration"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 3 or v1 > 15:
+            return False
+    if not isinstance(instance["prompt"], str):
         return False
-    if "aspect_ratio" in x:
-        v1 = x["aspect_ratio"]
-        if not isinstance(v1, str):
+    if "resolution" in instance:
+        v1 = instance["resolution"]
+        if not isinstance(v1, str) or v1 not in _v_k1:
             return False
-        if v1 not in _v_k0:
-            return False
-    if "duration" in x:
-        v1 = x["duration"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 3:
-            return False
-        if v1 > 15:
-            return False
-    v1 = x["prompt"]
-    if not isinstance(v1, str):
-        return False
-    if "resolution" in x:
-        v1 = x["resolution"]
-        if not isinstance(v1, str):
-            return False
-        if v1 not in _v_k1:
-            return False
-    if "seed" in x:
-        v1 = x["seed"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 0:
+    if "seed" in instance:
+        v1 = instance["seed"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 0:
             return False
         if v1 > 2147483647:
             return False
@@ -476,15 +459,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

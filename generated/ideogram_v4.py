@@ -535,59 +535,42 @@ _v_k6: set[str] = {
 }
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
-        return False
-    if "acceleration" in x:
-        v1 = x["acceleration"]
-        if not isinstance(v1, str):
+    if "acceleration" in instance:
+        v1 = instance["acceleration"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
-            return False
-    if "enable_safety_checker" in x:
-        v1 = x["enable_safety_checker"]
+    if "enable_safety_checker" in instance:
+        v1 = instance["enable_safety_checker"]
         if not isinstance(v1, bool):
             return False
-    if "expansion_model" in x:
-        v1 = x["expansion_model"]
-        if not isinstance(v1, str):
+    if "expansion_model" in instance:
+        v1 = instance["expansion_model"]
+        if not isinstance(v1, str) or v1 not in _v_k1:
             return False
-        if v1 not in _v_k1:
+    if "image_size" in instance:
+        v1 = instance["image_size"]
+        if not isinstance(v1, str) or v1 not in _v_k2:
             return False
-    if "image_size" in x:
-        v1 = x["image_size"]
-        if not isinstance(v1, str):
+    if "num_images" in instance:
+        v1 = instance["num_images"]
+        if type(v1) is not int and not is_integer(v1):
             return False
-        if v1 not in _v_k2:
+    if "output_format" in instance:
+        v1 = instance["output_format"]
+        if not isinstance(v1, str) or v1 not in _v_k3:
             return False
-    if "num_images" in x:
-        v1 = x["num_images"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-    if "output_format" in x:
-        v1 = x["output_format"]
-        if not isinstance(v1, str):
-            return False
-        if v1 not in _v_k3:
-            return False
-    v1 = x["prompt"]
-    if not isinstance(v1, str):
+    if not isinstance(instance["prompt"], str):
         return False
-    if "rendering_speed" in x:
-        v1 = x["rendering_speed"]
-        if not isinstance(v1, str):
+    if "rendering_speed" in instance:
+        v1 = instance["rendering_speed"]
+        if not isinstance(v1, str) or v1 not in _v_k4:
             return False
-        if v1 not in _v_k4:
-            return False
-    if "seed" in x:
-        v1 = x["seed"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
+    if "seed" in instance:
+        v1 = instance["seed"]
+        if type(v1) is not int and not is_integer(v1):
             return False
     return True
 
@@ -685,15 +668,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

@@ -326,34 +326,23 @@ _v_l2 = ("duration", "input_image", "prompt", "tail_image_url")
 _v_k3: set[str] = {"duration", "input_image", "prompt", "tail_image_url"}
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
+    if "input_image" not in instance:
         return False
-    if "input_image" not in x:
-        return False
-    if "duration" in x:
-        v1 = x["duration"]
-        if isinstance(v1, bool):
+    if "duration" in instance:
+        v1 = instance["duration"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 not in _v_n0:
             return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 not in _v_n0:
-            return False
-    v1 = x["input_image"]
-    if not isinstance(v1, str):
+    v1 = instance["input_image"]
+    if not isinstance(v1, str) or not _v_fmt1(v1):
         return False
-    if not _v_fmt1(v1):
+    if not isinstance(instance["prompt"], str):
         return False
-    v1 = x["prompt"]
-    if not isinstance(v1, str):
-        return False
-    if "tail_image_url" in x:
-        v1 = x["tail_image_url"]
-        if not isinstance(v1, str):
-            return False
-        if not _v_fmt1(v1):
+    if "tail_image_url" in instance:
+        v1 = instance["tail_image_url"]
+        if not isinstance(v1, str) or not _v_fmt1(v1):
             return False
     return True
 
@@ -414,15 +403,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

@@ -314,33 +314,22 @@ _v_l1 = ("aspect_ratio", "duration", "generate_audio", "prompt")
 _v_k2: set[str] = {"aspect_ratio", "duration", "generate_audio", "prompt"}
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
-        return False
-    if "aspect_ratio" in x:
-        v1 = x["aspect_ratio"]
-        if not isinstance(v1, str):
+    if "aspect_ratio" in instance:
+        v1 = instance["aspect_ratio"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
+    if "duration" in instance:
+        v1 = instance["duration"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 3 or v1 > 15:
             return False
-    if "duration" in x:
-        v1 = x["duration"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 3:
-            return False
-        if v1 > 15:
-            return False
-    if "generate_audio" in x:
-        v1 = x["generate_audio"]
+    if "generate_audio" in instance:
+        v1 = instance["generate_audio"]
         if not isinstance(v1, bool):
             return False
-    v1 = x["prompt"]
-    return isinstance(v1, str)
+    return isinstance(instance["prompt"], str)
 
 
 def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
@@ -398,15 +387,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

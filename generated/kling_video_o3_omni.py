@@ -671,81 +671,60 @@ _v_l6 = ("frontal_image_url", "reference_image_urls")
 _v_k7: set[str] = {"frontal_image_url", "reference_image_urls"}
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
-        return False
-    if "aspect_ratio" in x:
-        v1 = x["aspect_ratio"]
-        if not isinstance(v1, str):
+    if "aspect_ratio" in instance:
+        v1 = instance["aspect_ratio"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
+    if "duration" in instance:
+        v1 = instance["duration"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 3 or v1 > 15:
             return False
-    if "duration" in x:
-        v1 = x["duration"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 3:
-            return False
-        if v1 > 15:
-            return False
-    if "elements" in x:
-        v1 = x["elements"]
+    if "elements" in instance:
+        v1 = instance["elements"]
         if not isinstance(v1, list):
             return False
         for v2 in v1:
             if not _v_ok_1(v2):
                 return False
-    if "generate_audio" in x:
-        v1 = x["generate_audio"]
+    if "generate_audio" in instance:
+        v1 = instance["generate_audio"]
         if not isinstance(v1, bool):
             return False
-    if "input_image" in x:
-        v1 = x["input_image"]
+    if "input_image" in instance:
+        v1 = instance["input_image"]
         if not isinstance(v1, list):
             return False
         for v2 in v1:
             if not isinstance(v2, str):
                 return False
-    if "input_video" in x:
-        v1 = x["input_video"]
-        if not isinstance(v1, str):
+    if "input_video" in instance:
+        v1 = instance["input_video"]
+        if not isinstance(v1, str) or not _v_fmt1(v1):
             return False
-        if not _v_fmt1(v1):
-            return False
-    if "keep_audio" in x:
-        v1 = x["keep_audio"]
+    if "keep_audio" in instance:
+        v1 = instance["keep_audio"]
         if not isinstance(v1, bool):
             return False
-    v1 = x["prompt"]
-    if not isinstance(v1, str):
+    if not isinstance(instance["prompt"], str):
         return False
-    if "resolution" in x:
-        v1 = x["resolution"]
-        if not isinstance(v1, str):
+    if "resolution" in instance:
+        v1 = instance["resolution"]
+        if not isinstance(v1, str) or v1 not in _v_k2:
             return False
-        if v1 not in _v_k2:
+    if "start_image_url" in instance:
+        v1 = instance["start_image_url"]
+        if not isinstance(v1, str) or not _v_fmt1(v1):
             return False
-    if "start_image_url" in x:
-        v1 = x["start_image_url"]
-        if not isinstance(v1, str):
+    if "tail_image_url" in instance:
+        v1 = instance["tail_image_url"]
+        if not isinstance(v1, str) or not _v_fmt1(v1):
             return False
-        if not _v_fmt1(v1):
-            return False
-    if "tail_image_url" in x:
-        v1 = x["tail_image_url"]
-        if not isinstance(v1, str):
-            return False
-        if not _v_fmt1(v1):
-            return False
-    if "video_mode" in x:
-        v1 = x["video_mode"]
-        if not isinstance(v1, str):
-            return False
-        if v1 not in _v_k3:
+    if "video_mode" in instance:
+        v1 = instance["video_mode"]
+        if not isinstance(v1, str) or v1 not in _v_k3:
             return False
     return True
 
@@ -783,25 +762,17 @@ def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_ok_1(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if "frontal_image_url" not in x:
+    if not isinstance(x, dict) or "frontal_image_url" not in x:
         return False
     v1 = x["frontal_image_url"]
-    if not isinstance(v1, str):
-        return False
-    if not _v_fmt1(v1):
+    if not isinstance(v1, str) or not _v_fmt1(v1):
         return False
     if "reference_image_urls" in x:
         v1 = x["reference_image_urls"]
-        if not isinstance(v1, list):
-            return False
-        if len(v1) > 3:
+        if not isinstance(v1, list) or len(v1) > 3:
             return False
         for v2 in v1:
-            if not isinstance(v2, str):
-                return False
-            if not _v_fmt1(v2):
+            if not isinstance(v2, str) or not _v_fmt1(v2):
                 return False
     return True
 
@@ -961,15 +932,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

@@ -652,75 +652,59 @@ _v_l6 = ("duration", "prompt")
 _v_k7: set[str] = {"duration", "prompt"}
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict):
         return False
-    if "aspect_ratio" in x:
-        v1 = x["aspect_ratio"]
-        if not isinstance(v1, str):
+    if "aspect_ratio" in instance:
+        v1 = instance["aspect_ratio"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
+    if "duration" in instance:
+        v1 = instance["duration"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 3 or v1 > 15:
             return False
-    if "duration" in x:
-        v1 = x["duration"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 3:
-            return False
-        if v1 > 15:
-            return False
-    if "elements" in x:
-        v1 = x["elements"]
+    if "elements" in instance:
+        v1 = instance["elements"]
         if not isinstance(v1, list):
             return False
         for v2 in v1:
             if not _v_ok_1(v2):
                 return False
-    if "generate_audio" in x:
-        v1 = x["generate_audio"]
+    if "generate_audio" in instance:
+        v1 = instance["generate_audio"]
         if not isinstance(v1, bool):
             return False
-    if "input_image" in x:
-        v1 = x["input_image"]
+    if "input_image" in instance:
+        v1 = instance["input_image"]
         if not isinstance(v1, list):
             return False
         for v2 in v1:
             if not isinstance(v2, str):
                 return False
-    if "multi_prompt" in x:
-        v1 = x["multi_prompt"]
-        if not isinstance(v1, list):
-            return False
-        if len(v1) < 1:
+    if "multi_prompt" in instance:
+        v1 = instance["multi_prompt"]
+        if not isinstance(v1, list) or len(v1) < 1:
             return False
         for v2 in v1:
             if not _v_ok_2(v2):
                 return False
-    if "negative_prompt" in x:
-        v1 = x["negative_prompt"]
+    if "negative_prompt" in instance:
+        v1 = instance["negative_prompt"]
         if not isinstance(v1, str):
             return False
-    if "prompt" in x:
-        v1 = x["prompt"]
-        if not isinstance(v1, str):
+    if "prompt" in instance:
+        v1 = instance["prompt"]
+        if not isinstance(v1, str) or len(v1) > 512:
             return False
-        if len(v1) > 512:
+    if "start_image_url" in instance:
+        v1 = instance["start_image_url"]
+        if not isinstance(v1, str) or not _v_fmt1(v1):
             return False
-    if "start_image_url" in x:
-        v1 = x["start_image_url"]
-        if not isinstance(v1, str):
+    if "tail_image_url" in instance:
+        v1 = instance["tail_image_url"]
+        if not isinstance(v1, str) or not _v_fmt1(v1):
             return False
-        if not _v_fmt1(v1):
-            return False
-    if "tail_image_url" in x:
-        v1 = x["tail_image_url"]
-        if not isinstance(v1, str):
-            return False
-        if not _v_fmt1(v1):
-            return False
-    return _v_ok_3(x) + _v_ok_4(x) == 1
+    return _v_ok_3(instance) + _v_ok_4(instance) == 1
 
 
 def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
@@ -755,48 +739,30 @@ def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_ok_1(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if "frontal_image_url" not in x:
+    if not isinstance(x, dict) or "frontal_image_url" not in x:
         return False
     v1 = x["frontal_image_url"]
-    if not isinstance(v1, str):
-        return False
-    if not _v_fmt1(v1):
+    if not isinstance(v1, str) or not _v_fmt1(v1):
         return False
     if "reference_image_urls" in x:
         v1 = x["reference_image_urls"]
-        if not isinstance(v1, list):
-            return False
-        if len(v1) > 3:
+        if not isinstance(v1, list) or len(v1) > 3:
             return False
         for v2 in v1:
-            if not isinstance(v2, str):
-                return False
-            if not _v_fmt1(v2):
+            if not isinstance(v2, str) or not _v_fmt1(v2):
                 return False
     return True
 
 
 def _v_ok_2(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if "prompt" not in x:
+    if not isinstance(x, dict) or "prompt" not in x:
         return False
     if "duration" in x:
         v1 = x["duration"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 1:
-            return False
-        if v1 > 15:
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 1 or v1 > 15:
             return False
     v1 = x["prompt"]
-    if not isinstance(v1, str):
-        return False
-    return not (len(v1) > 512)
+    return isinstance(v1, str) and not (len(v1) > 512)
 
 
 def _v_ok_3(x: object) -> bool:
@@ -1001,15 +967,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

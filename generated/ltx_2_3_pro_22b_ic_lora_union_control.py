@@ -548,73 +548,48 @@ _v_k6: set[str] = {
 }
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
-        return False
-    if "aspect_ratio" in x:
-        v1 = x["aspect_ratio"]
-        if not isinstance(v1, str):
+    if "aspect_ratio" in instance:
+        v1 = instance["aspect_ratio"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
-            return False
-    if _v_s[0] in x:
-        v1 = x[_v_s[0]]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < 0.0:
+    if _v_s[0] in instance:
+        v1 = instance[_v_s[0]]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0.0:
             return False
         if v1 > 1.0:
             return False
-    if "duration" in x:
-        v1 = x["duration"]
-        if isinstance(v1, bool):
+    if "duration" in instance:
+        v1 = instance["duration"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 not in _v_n1:
             return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
+    if "fps" in instance:
+        v1 = instance["fps"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 not in _v_n2:
             return False
-        if v1 not in _v_n1:
+    if "input_image" in instance:
+        v1 = instance["input_image"]
+        if not isinstance(v1, str) or not _v_fmt3(v1):
             return False
-    if "fps" in x:
-        v1 = x["fps"]
-        if isinstance(v1, bool):
+    if "input_video" in instance:
+        v1 = instance["input_video"]
+        if not isinstance(v1, str) or not _v_fmt3(v1):
             return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 not in _v_n2:
-            return False
-    if "input_image" in x:
-        v1 = x["input_image"]
-        if not isinstance(v1, str):
-            return False
-        if not _v_fmt3(v1):
-            return False
-    if "input_video" in x:
-        v1 = x["input_video"]
-        if not isinstance(v1, str):
-            return False
-        if not _v_fmt3(v1):
-            return False
-    v1 = x["prompt"]
-    if not isinstance(v1, str):
+    if not isinstance(instance["prompt"], str):
         return False
-    if "resolution" in x:
-        v1 = x["resolution"]
-        if not isinstance(v1, str):
+    if "resolution" in instance:
+        v1 = instance["resolution"]
+        if not isinstance(v1, str) or v1 not in _v_k4:
             return False
-        if v1 not in _v_k4:
+    if "seed" in instance:
+        v1 = instance["seed"]
+        if type(v1) is not int and not is_integer(v1):
             return False
-    if "seed" in x:
-        v1 = x["seed"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-    if "video_conditioning_strength" in x:
-        v1 = x["video_conditioning_strength"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < 0.0:
+    if "video_conditioning_strength" in instance:
+        v1 = instance["video_conditioning_strength"]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0.0:
             return False
         if v1 > 1.0:
             return False
@@ -733,15 +708,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

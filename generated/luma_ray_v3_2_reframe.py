@@ -413,45 +413,28 @@ _v_l5 = ("h_norm", "w_norm", "x_norm", "y_norm")
 _v_k6: set[str] = {"h_norm", "w_norm", "x_norm", "y_norm"}
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
+    if "input_video" not in instance or "aspect_ratio" not in instance:
         return False
-    if "input_video" not in x:
+    v1 = instance["aspect_ratio"]
+    if not isinstance(v1, str) or v1 not in _v_k0:
         return False
-    if "aspect_ratio" not in x:
+    v1 = instance["input_video"]
+    if not isinstance(v1, str) or not _v_fmt1(v1):
         return False
-    v1 = x["aspect_ratio"]
-    if not isinstance(v1, str):
+    if not isinstance(instance["prompt"], str):
         return False
-    if v1 not in _v_k0:
-        return False
-    v1 = x["input_video"]
-    if not isinstance(v1, str):
-        return False
-    if not _v_fmt1(v1):
-        return False
-    v1 = x["prompt"]
-    if not isinstance(v1, str):
-        return False
-    if "resolution" in x:
-        v1 = x["resolution"]
-        if not isinstance(v1, str):
+    if "resolution" in instance:
+        v1 = instance["resolution"]
+        if not isinstance(v1, str) or v1 not in _v_k2:
             return False
-        if v1 not in _v_k2:
+    if "source_position" in instance:
+        v1 = instance["source_position"]
+        if not isinstance(v1, dict) or "x_norm" not in v1 or "y_norm" not in v1:
             return False
-    if "source_position" in x:
-        v1 = x["source_position"]
-        if not isinstance(v1, dict):
-            return False
-        if "x_norm" not in v1:
-            return False
-        if "y_norm" not in v1:
-            return False
-        if "w_norm" not in v1:
-            return False
-        if "h_norm" not in v1:
+        if "w_norm" not in v1 or "h_norm" not in v1:
             return False
         v2 = v1["h_norm"]
         if isinstance(v2, bool) or not isinstance(v2, (int, float)):
@@ -579,15 +562,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

@@ -532,68 +532,51 @@ _v_k4: set[str] = {
 }
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
-        return False
-    if "aspect_ratio" in x:
-        v1 = x["aspect_ratio"]
-        if not isinstance(v1, str):
+    if "aspect_ratio" in instance:
+        v1 = instance["aspect_ratio"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
+    if "duration" in instance:
+        v1 = instance["duration"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 4 or v1 > 15:
             return False
-    if "duration" in x:
-        v1 = x["duration"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 4:
-            return False
-        if v1 > 15:
-            return False
-    if "input_audios" in x:
-        v1 = x["input_audios"]
+    if "input_audios" in instance:
+        v1 = instance["input_audios"]
         if not isinstance(v1, list):
             return False
         for v2 in v1:
             if not isinstance(v2, str):
                 return False
-    if "input_image" in x:
-        v1 = x["input_image"]
-        if not isinstance(v1, str):
+    if "input_image" in instance:
+        v1 = instance["input_image"]
+        if not isinstance(v1, str) or not _v_fmt1(v1):
             return False
-        if not _v_fmt1(v1):
-            return False
-    if "input_images" in x:
-        v1 = x["input_images"]
+    if "input_images" in instance:
+        v1 = instance["input_images"]
         if not isinstance(v1, list):
             return False
         for v2 in v1:
             if not isinstance(v2, str):
                 return False
-    if "input_videos" in x:
-        v1 = x["input_videos"]
+    if "input_videos" in instance:
+        v1 = instance["input_videos"]
         if not isinstance(v1, list):
             return False
         for v2 in v1:
             if not isinstance(v2, str):
                 return False
-    v1 = x["prompt"]
-    if not isinstance(v1, str):
+    if not isinstance(instance["prompt"], str):
         return False
-    if "resolution" in x:
-        v1 = x["resolution"]
-        if not isinstance(v1, str):
+    if "resolution" in instance:
+        v1 = instance["resolution"]
+        if not isinstance(v1, str) or v1 not in _v_k2:
             return False
-        if v1 not in _v_k2:
-            return False
-    if "tail_image_url" in x:
-        v1 = x["tail_image_url"]
-        if not isinstance(v1, str):
-            return False
-        if not _v_fmt1(v1):
+    if "tail_image_url" in instance:
+        v1 = instance["tail_image_url"]
+        if not isinstance(v1, str) or not _v_fmt1(v1):
             return False
     return True
 
@@ -718,15 +701,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

@@ -448,61 +448,37 @@ _v_k3: set[str] = {
 }
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "input_image" not in instance:
         return False
-    if "input_image" not in x:
-        return False
-    if "creativity" in x:
-        v1 = x["creativity"]
-        if isinstance(v1, bool):
+    if "creativity" in instance:
+        v1 = instance["creativity"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 1 or v1 > 9:
             return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 1:
-            return False
-        if v1 > 9:
-            return False
-    if "denoise" in x:
-        v1 = x["denoise"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < 0:
+    if "denoise" in instance:
+        v1 = instance["denoise"]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0:
             return False
         if v1 > 1:
             return False
-    if "enhancement_strength" in x:
-        v1 = x["enhancement_strength"]
-        if not isinstance(v1, str):
+    if "enhancement_strength" in instance:
+        v1 = instance["enhancement_strength"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
-            return False
-    v1 = x["input_image"]
-    if not isinstance(v1, str):
+    v1 = instance["input_image"]
+    if not isinstance(v1, str) or not _v_fmt1(v1):
         return False
-    if not _v_fmt1(v1):
+    if "prompt" in instance and not isinstance(instance["prompt"], str):
         return False
-    if "prompt" in x:
-        v1 = x["prompt"]
-        if not isinstance(v1, str):
-            return False
-    if "sharpen" in x:
-        v1 = x["sharpen"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < 0:
+    if "sharpen" in instance:
+        v1 = instance["sharpen"]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0:
             return False
         if v1 > 1:
             return False
-    if "texture" in x:
-        v1 = x["texture"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 1:
-            return False
-        if v1 > 5:
+    if "texture" in instance:
+        v1 = instance["texture"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 1 or v1 > 5:
             return False
     return True
 
@@ -600,15 +576,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

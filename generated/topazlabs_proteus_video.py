@@ -582,82 +582,62 @@ _v_k5: set[str] = {
 }
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "input_video" not in instance:
         return False
-    if "input_video" not in x:
-        return False
-    if "blur" in x:
-        v1 = x["blur"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < -1:
+    if "blur" in instance:
+        v1 = instance["blur"]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < -1:
             return False
         if v1 > 1:
             return False
-    if "compression" in x:
-        v1 = x["compression"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < -1:
+    if "compression" in instance:
+        v1 = instance["compression"]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < -1:
             return False
         if v1 > 1:
             return False
-    if "details" in x:
-        v1 = x["details"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < -1:
+    if "details" in instance:
+        v1 = instance["details"]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < -1:
             return False
         if v1 > 1:
             return False
-    if "grain" in x:
-        v1 = x["grain"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < 0:
+    if "grain" in instance:
+        v1 = instance["grain"]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0:
             return False
         if v1 > 0.1:
             return False
-    if "grain_type" in x:
-        v1 = x["grain_type"]
-        if not isinstance(v1, str):
+    if "grain_type" in instance:
+        v1 = instance["grain_type"]
+        if not isinstance(v1, str) or v1 not in _v_k0:
             return False
-        if v1 not in _v_k0:
-            return False
-    if "halo" in x:
-        v1 = x["halo"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < -1:
+    if "halo" in instance:
+        v1 = instance["halo"]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < -1:
             return False
         if v1 > 1:
             return False
-    v1 = x["input_video"]
-    if not isinstance(v1, str):
+    v1 = instance["input_video"]
+    if not isinstance(v1, str) or not _v_fmt1(v1):
         return False
-    if not _v_fmt1(v1):
-        return False
-    if "interpolate_frames" in x:
-        v1 = x["interpolate_frames"]
+    if "interpolate_frames" in instance:
+        v1 = instance["interpolate_frames"]
         if not isinstance(v1, bool):
             return False
-    if "noise" in x:
-        v1 = x["noise"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < -1:
+    if "noise" in instance:
+        v1 = instance["noise"]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < -1:
             return False
         if v1 > 1:
             return False
-    if "resolution" in x:
-        v1 = x["resolution"]
-        if not isinstance(v1, str):
+    if "resolution" in instance:
+        v1 = instance["resolution"]
+        if not isinstance(v1, str) or v1 not in _v_k2:
             return False
-        if v1 not in _v_k2:
-            return False
-    if "target_fps" in x:
-        v1 = x["target_fps"]
+    if "target_fps" in instance:
+        v1 = instance["target_fps"]
         if isinstance(v1, bool) or not isinstance(v1, (int, float)):
             return False
         if v1 not in _v_n3:
@@ -800,15 +780,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:

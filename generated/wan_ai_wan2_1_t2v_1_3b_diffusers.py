@@ -471,71 +471,40 @@ _v_k1: set[str] = {
 }
 
 
-def _v_ok_0(x: object) -> bool:
-    if not isinstance(x, dict):
+def _is_valid(instance: object) -> bool:
+    if not isinstance(instance, dict) or "prompt" not in instance:
         return False
-    if "prompt" not in x:
-        return False
-    if "guidance_scale" in x:
-        v1 = x["guidance_scale"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
-            return False
-        if v1 < 0:
+    if "guidance_scale" in instance:
+        v1 = instance["guidance_scale"]
+        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0:
             return False
         if v1 > 10:
             return False
-    if "height" in x:
-        v1 = x["height"]
-        if isinstance(v1, bool):
+    if "height" in instance:
+        v1 = instance["height"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 1 or v1 > 480:
             return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 1:
-            return False
-        if v1 > 480:
-            return False
-    if "negative_prompt" in x:
-        v1 = x["negative_prompt"]
+    if "negative_prompt" in instance:
+        v1 = instance["negative_prompt"]
         if not isinstance(v1, str):
             return False
-    if "num_frames" in x:
-        v1 = x["num_frames"]
-        if isinstance(v1, bool):
+    if "num_frames" in instance:
+        v1 = instance["num_frames"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 1 or v1 > 120:
             return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
+    if "num_inference_steps" in instance:
+        v1 = instance["num_inference_steps"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 1 or v1 > 100:
             return False
-        if v1 < 1:
-            return False
-        if v1 > 120:
-            return False
-    if "num_inference_steps" in x:
-        v1 = x["num_inference_steps"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 1:
-            return False
-        if v1 > 100:
-            return False
-    v1 = x["prompt"]
-    if not isinstance(v1, str):
+    if not isinstance(instance["prompt"], str):
         return False
-    if "seed" in x:
-        v1 = x["seed"]
-        if isinstance(v1, bool):
+    if "seed" in instance:
+        v1 = instance["seed"]
+        if type(v1) is not int and not is_integer(v1):
             return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-    if "width" in x:
-        v1 = x["width"]
-        if isinstance(v1, bool):
-            return False
-        if not isinstance(v1, int) and not (isinstance(v1, float) and v1.is_integer()):
-            return False
-        if v1 < 1:
-            return False
-        if v1 > 640:
+    if "width" in instance:
+        v1 = instance["width"]
+        if (type(v1) is not int and not is_integer(v1)) or v1 < 1 or v1 > 640:
             return False
     return True
 
@@ -641,15 +610,11 @@ def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
 
 
 def _validate(instance: object) -> list[ValidationIssue]:
-    if _v_ok_0(instance):
+    if _is_valid(instance):
         return []
     e: list[ValidationIssue] = []
     _v_err_0(instance, "", e)
     return e
-
-
-def _is_valid(instance: object) -> bool:
-    return _v_ok_0(instance)
 
 
 def _lint(instance: object) -> list[ValidationIssue]:
