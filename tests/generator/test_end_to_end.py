@@ -36,7 +36,7 @@ def test_sync_generate_import_submit_result(oxen_emulator: Any, tmp_path: Path) 
         t2v.submit(prompt="a cat", duration=20)  # rejected offline: no request made
     assert oxen_emulator.stats()["requests"] == before
 
-    with Client(oxen_emulator.api_key, oxen_emulator.base_url, journal=None) as client:
+    with Client(oxen_emulator.api_key, oxen_emulator.base_url) as client:
         result = t2v.run(prompt="a cat", duration=3, client=client, deadline=60)
         assert result.model_id == "kling-video-o3-4k-text-to-video"
         assert result.media_type == "video"
