@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ._ast import Function, If, Line, Stmt, merge_fails, negate
+from ._ast import For, Function, If, Line, Stmt, merge_fails, negate
 from ._base import (
     DRAFT,
     FALLBACK,
@@ -23,6 +23,7 @@ from ._base import (
 )
 from ._errors import ErrorPath
 from ._lint import LintPath
+from ._literals import LINE_LENGTH
 from ._resolve import Located, Registry, children
 
 __all__ = ["Fallback", "Program", "compile_program"]
@@ -68,7 +69,26 @@ class _Compiler(ErrorPath, LintPath):
 
 
 def _finish(body: list[Stmt]) -> tuple[Stmt, ...]:
-    """End an ok-function: a trailing ``if c: return False`` becomes ``return not c``."""
+    """End an ok-function the way the linter wants it ended.
+
+    A trailing ``if c: return False`` becomes ``return not c``, and a trailing loop whose only
+    statement is that ``if`` becomes ``return all(not c for ...)``.
+    """
+    last = body[-1] if body else None
+    if (
+        isinstance(last, For)
+        and len(last.body) == 1
+        and isinstance(last.body[0], If)
+        and last.body[0].body == (RETURN_FALSE,)
+        and not last.body[0].orelse
+    ):
+        test = f"{negate(last.body[0].cond)} for {last.target} in {last.iterable}"
+        # The formatter's layout when one line is too long (``_finish`` bodies sit at level 1).
+        one_line = f"return all({test})"
+        text = (
+            one_line if 4 + len(one_line) <= LINE_LENGTH else f"return all(\n        {test}\n    )"
+        )
+        return (*body[:-1], Line(text))
     if (
         body
         and isinstance(body[-1], If)

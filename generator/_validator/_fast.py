@@ -13,6 +13,7 @@ from generator.runtime._formats import FORMATS
 
 from ._ast import ONE_LINE, For, Line, Stmt, if_, longest, mentions, negate, use_once
 from ._base import (
+    ACTIVE,
     ANY_INLINE,
     GROUP_TYPES,
     GUARDS,
@@ -210,6 +211,10 @@ class FastPath(CompilerBase):
                 out += if_(f"not multiple_of({v}, {divisor})", [RETURN_FALSE])
         return out
 
+    def only_ref(self, schema: dict[str, Any]) -> bool:
+        """Whether ``$ref`` is the schema's only active keyword."""
+        return "$ref" in schema and not any(k in schema for k in ACTIVE if k != "$ref")
+
     def enum_fail(self, values: list[Any], v: str, single: str | None) -> str:
         if values and all(isinstance(value, str) for value in values):
             known = self.str_set(values)
@@ -252,9 +257,13 @@ class FastPath(CompilerBase):
         if "const" in s:
             out += if_(self.const_fail(s["const"], v, single), [RETURN_FALSE])
         if "$ref" in s:
+            # Inlined like any subschema: the depth limit also bounds recursive references. A
+            # node that is only a reference to a node that is more than one costs no depth.
             target = self.ref_target(node)
-            if not self.trivial(target):
-                out += if_(f"not {self.fn('ok', target)}({v})", [RETURN_FALSE])
+            transparent = self.only_ref(s) and not (
+                isinstance(target.schema, dict) and self.only_ref(target.schema)
+            )
+            out += self.child_ok(target, v, depth - 1 if transparent else depth)
         for index in range(len(self.listing(s, "allOf"))):
             out += self.child_ok(self.sub(node, "allOf", index), v, depth)
         any_of = [self.sub(node, "anyOf", i) for i in range(len(self.listing(s, "anyOf")))]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import ipaddress
 import re
+import sys
 from collections.abc import Callable
 from datetime import date
 from functools import cache
@@ -51,9 +52,14 @@ _RE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 # rfc3986-validator's full expression costs several microseconds, so it only runs when this
 # one does not match; every string matched here also matches the full grammar.
 _PCHAR = "-a-zA-Z0-9_.~!$&'()*+,;=:@"
+# Every class excludes the character that ends it, so possessive repeats (Python 3.11+, no
+# backtracking bookkeeping) accept exactly what greedy ones would.
+_REPEAT = "*+" if sys.version_info >= (3, 11) else "*"
+_OPTIONAL = "?+" if sys.version_info >= (3, 11) else "?"
 _FAST_URI = re.compile(
-    rf"[a-zA-Z][a-zA-Z0-9+.-]*://[a-zA-Z0-9_.~!$&'()*+,;=-]*(?::[0-9]*)?"
-    rf"(?:/[{_PCHAR}/]*)?(?:\?[{_PCHAR}/?]*)?(?:#[{_PCHAR}/?]*)?"
+    rf"[a-zA-Z][a-zA-Z0-9+.-]{_REPEAT}://[a-zA-Z0-9_.~!$&'()*+,;=-]{_REPEAT}"
+    rf"(?::[0-9]{_REPEAT}){_OPTIONAL}(?:/[{_PCHAR}/]{_REPEAT}){_OPTIONAL}"
+    rf"(?:\?[{_PCHAR}/?]{_REPEAT}){_OPTIONAL}(?:#[{_PCHAR}/?]{_REPEAT}){_OPTIONAL}"
 )
 Checker = Callable[[str], bool]
 
