@@ -168,7 +168,10 @@ def test_unknown_model_raises_not_found(oxen_emulator: Emulator, tmp_path: Path)
         generator.load_model("no-such-model", cache_dir=tmp_path)
 
 
-def test_loaded_module_runs_through_a_client(oxen_emulator: Emulator, tmp_path: Path) -> None:
+def test_loaded_module_runs_through_a_client(
+    oxen_emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OXGEN_CACHE_DIR", str(tmp_path))  # the drift guard's cache
     with Client(oxen_emulator.api_key, oxen_emulator.base_url, journal=False) as client:
         module = generator.load_model("flux-1-dev", client=client, cache_dir=tmp_path)
         result = module.run(prompt="a lighthouse", client=client, deadline=60)
