@@ -19,6 +19,7 @@ from generator.runtime import (
     Job,
     ModelRetired,
     NotFoundError,
+    OxenError,
     SchemaDriftError,
     SchemaDriftWarning,
 )
@@ -198,3 +199,21 @@ def test_generated_modules_pass_their_schema_hash(emu: Emulator) -> None:
         flux_1_dev.run(prompt="a lighthouse", client=client, deadline=30)
     assert _requests(emu, MODEL_STATS) == 1
     assert _requests(emu, QUEUE_STATS) == 2
+
+
+def test_cache_protocol_decisions() -> None:
+    from generator.runtime._model_cache import absorb, plan_request
+
+    entry = CachedModel({"id": "m"}, '"e1"', 100.0)
+    assert plan_request(None, now=100.0, ttl=60) == {}
+    assert plan_request(entry, now=159.0, ttl=60) is None
+    assert plan_request(entry, now=160.0, ttl=60) == {"If-None-Match": '"e1"'}
+    assert plan_request(CachedModel({"id": "m"}, None, 0.0), now=1e9, ttl=60) == {}
+    kept = absorb(entry, 304, {}, None, model_id="m", now=500.0)
+    assert (kept.model, kept.etag, kept.confirmed_at) == ({"id": "m"}, '"e1"', 500.0)
+    fresh = absorb(entry, 200, {"etag": '"e2"'}, {"name": "x"}, model_id="m", now=1.0)
+    assert (fresh.model, fresh.etag) == ({"name": "x", "id": "m"}, '"e2"')
+    with pytest.raises(NotFoundError):
+        absorb(entry, 404, {}, {"error": {"message": "Model not found: m"}}, model_id="m", now=1)
+    with pytest.raises(OxenError):
+        absorb(None, 304, {}, None, model_id="m", now=1.0)  # a 304 nobody asked for
