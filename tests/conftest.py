@@ -1,4 +1,4 @@
-"""Suite-wide: keep every test's job journal out of the user's data directory."""
+"""Suite-wide: keep every test's job journal and model cache out of the user's directories."""
 
 from __future__ import annotations
 
@@ -8,5 +8,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OXGEN_JOURNAL", str(tmp_path / "journal.sqlite3"))
+    monkeypatch.setenv("OXGEN_CACHE_DIR", str(tmp_path / "model-cache"))
