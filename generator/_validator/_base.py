@@ -16,7 +16,7 @@ from typing import Any
 from generator.runtime._ecma import ecma_regex
 
 from ._ast import Function, Line
-from ._literals import collection_lines, py_number, py_str
+from ._literals import collection_lines, py_number, py_scalar, py_str
 from ._resolve import Located, Registry, children, escape
 
 __all__ = [
@@ -170,6 +170,17 @@ class CompilerBase:
             to_json(items),
             lambda name: collection_lines(
                 f"{name}: set[float] = ", "{", [py_number(i) for i in items], "}"
+            ),
+        )
+
+    def scalar_set(self, values: Sequence[str | float]) -> str:
+        """A set mixing strings and numbers (no bools: ``True == 1`` in a set)."""
+        items = sorted(set(values), key=lambda item: (isinstance(item, str), repr(item)))
+        return self.const(
+            "m",
+            to_json(items),
+            lambda name: collection_lines(
+                f"{name}: set[str | float] = ", "{", [py_scalar(i) for i in items], "}"
             ),
         )
 

@@ -228,6 +228,12 @@ class FastPath(CompilerBase):
             return (
                 f"isinstance({v}, bool) or not isinstance({v}, (int, float)) or {v} not in {known}"
             )
+        if values and all(isinstance(value, str) or is_number(value) for value in values):
+            known = self.scalar_set(values)
+            return (
+                f"isinstance({v}, bool) or not isinstance({v}, (str, int, float))"
+                f" or {v} not in {known}"
+            )
         return f"not json_in({v}, {self.json_const(values)})"
 
     def const_fail(self, value: object, v: str, single: str | None) -> str:
@@ -311,5 +317,7 @@ def type_fail(types: list[str], v: str) -> list[Stmt]:
         if name == "null":
             return if_(f"{v} is not None", [RETURN_FALSE])
         return if_(f"not {TYPE_TESTS[name].format(v=v)}", [RETURN_FALSE])
-    test = " or ".join(TYPE_TESTS[name].format(v=v) for name in types)
+    # The helper call for "integer" goes last: the isinstance tests usually decide first.
+    ordered = sorted(types, key=lambda name: name == "integer")
+    test = " or ".join(TYPE_TESTS[name].format(v=v) for name in ordered)
     return if_(negate(test), [RETURN_FALSE])
