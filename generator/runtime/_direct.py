@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from . import _http
 from ._errors import OxenError, TransportError
 from ._result import Result, _Credentials
 from ._transport import Http, NotSent, OutcomeUnknown
@@ -54,17 +53,7 @@ async def run_direct(
             break
         except NotSent as exc:
             refusals += 1
-            if refusals > config.max_retries:
-                cause = exc.__cause__
-                if isinstance(cause, OxenError):
-                    raise cause from exc
-                raise TransportError(f"generation failed: {exc}", model_id=model_id) from exc
-            delay = exc.retry_after
-            if delay is None:
-                delay = _http.backoff_delay(
-                    refusals, base=config.backoff_base, cap=config.backoff_cap, rng=http.rng
-                )
-            await http.sleep(min(delay, config.retry_after_cap))
+            await http.after_refusal(exc, refusals, what="generation", model_id=model_id)
         except OutcomeUnknown as exc:
             if isinstance(exc.cause, OxenError):
                 raise exc.cause from exc

@@ -51,17 +51,7 @@ async def enqueue(
             return _protocol.parse_enqueued(response)
         except NotSent as exc:
             refusals += 1
-            if refusals > config.max_retries:
-                cause = exc.__cause__
-                if isinstance(cause, OxenError):
-                    raise cause from exc
-                raise TransportError(f"enqueue failed: {exc}", model_id=model_id) from exc
-            delay = exc.retry_after
-            if delay is None:
-                delay = _http.backoff_delay(
-                    refusals, base=config.backoff_base, cap=config.backoff_cap, rng=http.rng
-                )
-            await http.sleep(min(delay, config.retry_after_cap))
+            await http.after_refusal(exc, refusals, what="enqueue", model_id=model_id)
             continue
         except OutcomeUnknown as exc:
             unknown: BaseException = exc.cause

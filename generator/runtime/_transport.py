@@ -17,7 +17,7 @@ import httpx
 
 from . import _http
 from ._config import Config
-from ._errors import APIError, TransportError
+from ._errors import APIError, OxenError, TransportError
 
 __all__ = ["Http", "NotSent", "OutcomeUnknown", "decode_body"]
 
@@ -75,6 +75,27 @@ class Http:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds) * self.config.time_scale)
+
+    async def after_refusal(
+        self, exc: NotSent, refusals: int, *, what: str, model_id: str | None
+    ) -> None:
+        """Wait before resending a request that did not act (refused, or never arrived).
+
+        Waits the server's ``Retry-After`` or jittered backoff, capped; after ``max_retries``
+        refusals raises the API's own error (e.g. ``RateLimited``) or a ``TransportError``.
+        """
+        config = self.config
+        if refusals > config.max_retries:
+            cause = exc.__cause__
+            if isinstance(cause, OxenError):
+                raise cause from exc
+            raise TransportError(f"{what} failed: {exc}", model_id=model_id) from exc
+        delay = exc.retry_after
+        if delay is None:
+            delay = _http.backoff_delay(
+                refusals, base=config.backoff_base, cap=config.backoff_cap, rng=self.rng
+            )
+        await self.sleep(min(delay, config.retry_after_cap))
 
     async def request(
         self,
