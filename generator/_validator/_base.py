@@ -198,6 +198,10 @@ class CompilerBase:
         text = self.text(pattern)
         return self.const("re", pattern, lambda name: [f"{name} = ecma_regex({text})"])
 
+    def format_fast(self, name: str) -> str:
+        literal = py_str(name)
+        return self.const("fast", name, lambda n: [f"{n} = format_fast_path({literal})"])
+
     def format_fn(self, name: str) -> str:
         literal = py_str(name)
         return self.const("fmt", name, lambda n: [f"{n} = format_checker({literal})"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.runtime._formats import FORMATS
+from generator.runtime._formats import FAST_PATHS, FORMATS
 
 from ._ast import ONE_LINE, For, Line, Stmt, if_, longest, mentions, negate, use_once
 from ._base import (
@@ -191,7 +191,11 @@ class FastPath(CompilerBase):
                 raise Fallback("pattern")
             out += if_(f"{self.regex(s['pattern'])}.search({v}) is None", [RETURN_FALSE])
         if s.get("format") in FORMATS:
-            out += if_(f"not {self.format_fn(s['format'])}({v})", [RETURN_FALSE])
+            name = s["format"]
+            test = f"not {self.format_fn(name)}({v})"
+            if name in FAST_PATHS:
+                test = f"{self.format_fast(name)}.fullmatch({v}) is None and {test}"
+            out += if_(test, [RETURN_FALSE])
         return out
 
     def ok_number(self, node: Located, s: dict[str, Any], v: str, depth: int) -> list[Stmt]:

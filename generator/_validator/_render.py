@@ -28,6 +28,7 @@ _RUNTIME_NAMES = (
     "ecma_regex",
     "fallback_issues",
     "format_checker",
+    "format_fast_path",
     "is_integer",
     "json_equal",
     "json_in",

@@ -44,7 +44,7 @@ from ._errors import (
     TransportError,
     WaitTimeout,
 )
-from ._formats import format_checker
+from ._formats import format_checker, format_fast_path
 from ._types import JobStatus, PayloadCheck, ProgressEvent, UnknownPropertyWarning
 from ._validation import ValidationIssue, enforce
 
@@ -84,6 +84,7 @@ __all__ = [
     "enforce",
     "fallback_issues",
     "format_checker",
+    "format_fast_path",
     "is_integer",
     "json_equal",
     "json_in",
