@@ -10,7 +10,7 @@ from types import ModuleType
 from generator._snapshot import schema_sha256
 from generator.runtime._validation import ValidationIssue
 
-from ._render import validator_parts, validator_source
+from ._render import module_source, validator_parts
 
 __all__ = ["Validator", "compile_validator"]
 
@@ -40,7 +40,8 @@ def compile_validator(schema: object) -> Validator:
         cached = _CACHE.get(digest)
     if cached is not None:
         return cached
-    source = validator_source(schema)
+    parts = validator_parts(schema)
+    source = module_source(parts)
     module = ModuleType(f"oxgen_validator_{digest[:16]}")
     module.__file__ = f"<oxgen validator {digest[:16]}>"
     exec(compile(source, module.__file__, "exec"), module.__dict__)
@@ -49,7 +50,7 @@ def compile_validator(schema: object) -> Validator:
         validate=module._validate,
         is_valid=module._is_valid,
         lint=module._lint,
-        fallback=validator_parts(schema).fallback,
+        fallback=parts.fallback,
         source=source,
     )
     with _LOCK:

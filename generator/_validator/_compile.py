@@ -1,12 +1,11 @@
 """Schema -> statement trees: the decisions behind a compiled validator.
 
-For every subschema the compiler builds three functions: ``_v_ok_N`` (the fast path: returns
-at the first failure, allocates nothing on success, inlines small subschemas), ``_v_err_N``
-(collects every error with its instance path, mirroring where ``jsonschema`` reports it) and,
-for objects that list ``properties``, ``_v_lint_N`` (unknown property names). Subschemas
-reached through ``$ref`` always become functions, so recursive schemas compile to recursion.
-Keywords this compiler does not translate raise ``_Fallback``; the caller then validates that
-schema with ``jsonschema`` instead.
+The compiler builds three kinds of functions: ``_v_ok_N`` (the fast path, ``_fast``; the
+root's is ``_is_valid`` itself), ``_v_err_N`` (every error with its instance path,
+``_errors``) and ``_v_lint_N`` (unknown property names, ``_lint``). Inlining is bounded by
+depth, so recursive ``$ref`` compiles to recursive calls. Keywords this compiler does not
+translate raise ``Fallback``; the whole schema is then validated by ``jsonschema`` (visibly:
+``Program.fallback``), while the lint stays compiled.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from ._ast import Function, layout
 from ._compile import Program, compile_program
 from ._literals import LINE_LENGTH, collection_lines, py_str
 
-__all__ = ["ValidatorParts", "validator_parts", "validator_source"]
+__all__ = ["ValidatorParts", "module_source", "validator_parts", "validator_source"]
 
 # Public names of generator.runtime that compiled code may call.
 _RUNTIME_NAMES = (
@@ -128,15 +128,17 @@ def _import_block(imports: tuple[str, ...]) -> list[str]:
     return out
 
 
-def validator_source(schema: object) -> str:
-    """A standalone module: ``validate``, ``is_valid`` and ``lint`` for ``schema``."""
-    parts = validator_parts(schema)
+def module_source(parts: ValidatorParts) -> str:
+    """``parts`` as a standalone module with public ``validate``/``is_valid``/``lint``."""
     note = ""
     if parts.fallback:
         note = f"\n\nFalls back to jsonschema for: {', '.join(parts.fallback)}.\n"
     template = _environment().get_template("validator/module.py.jinja")
     return template.render(
-        imports=_import_block(parts.imports),
-        body=parts.body,
-        fallback_note=note,
+        imports=_import_block(parts.imports), body=parts.body, fallback_note=note
     )
+
+
+def validator_source(schema: object) -> str:
+    """A standalone module: ``validate``, ``is_valid`` and ``lint`` for ``schema``."""
+    return module_source(validator_parts(schema))
