@@ -47,7 +47,7 @@ check-generated: $(STAMP)
 	$(BIN)/oxgen generate --from generated/_schemas --out generated --check
 
 regen-golden: $(STAMP)
-	OXGEN_REGEN_GOLDEN=1 $(PY) -m pytest tests/generator/test_golden.py -q
+	OXGEN_REGEN_GOLDEN=1 $(PY) -m pytest tests/generator/test_golden.py tests/generator/test_diff_report.py -q
 
 bench: $(STAMP)
 	$(PY) -m tests.bench

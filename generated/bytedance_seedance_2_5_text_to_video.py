@@ -15,7 +15,6 @@ with ``run(...)`` / ``submit(...)`` (or ``arun`` / ``asubmit``).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict, cast
@@ -27,7 +26,6 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     is_integer,
-    json_in,
 )
 
 if TYPE_CHECKING:
@@ -394,7 +392,6 @@ async def arun(
 
 # The compiled validator: plain Python generated from SCHEMA (see generator.validator_source).
 _v_s: tuple[str, ...] = (
-    "[\x22auto\x22, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30]",
     " is not of type 'object'",
     "type",
     "/type",
@@ -441,7 +438,7 @@ _v_s: tuple[str, ...] = (
     "/properties",
 )
 _v_k0: set[str] = {"16:9", "1:1", "21:9", "3:4", "4:3", "9:16", "adaptive"}
-_v_j1: list[object] = json.loads(_v_s[0])
+_v_m1: set[str | float] = {10, 12, 15, 20, 25, 30, 4, 5, 6, 8, "auto"}
 _v_k2: set[str] = {"mov", "mp4"}
 _v_k3: set[str] = {"480p", "720p"}
 _v_l4 = (
@@ -473,9 +470,9 @@ def _is_valid(instance: object) -> bool:
             return False
     if "duration" in instance:
         v1 = instance["duration"]
-        if not is_integer(v1) and not isinstance(v1, str):
+        if not isinstance(v1, str) and not is_integer(v1):
             return False
-        if not json_in(v1, _v_j1):
+        if isinstance(v1, bool) or not isinstance(v1, (str, int, float)) or v1 not in _v_m1:
             return False
     if "generate_audio" in instance:
         v1 = instance["generate_audio"]
@@ -500,74 +497,74 @@ def _is_valid(instance: object) -> bool:
 
 def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, dict):
-        _v_add(e, p, brief(x) + _v_s[1], 2)
+        _v_add(e, p, brief(x) + _v_s[0], 1)
     if isinstance(x, dict):
         if "prompt" not in x:
-            _v_add(e, p, _v_s[4], 5)
+            _v_add(e, p, _v_s[3], 4)
         if "aspect_ratio" in x:
-            _v_err_1(x["aspect_ratio"], p + _v_s[7], e)
+            _v_err_1(x["aspect_ratio"], p + _v_s[6], e)
         if "duration" in x:
-            _v_err_2(x["duration"], p + _v_s[8], e)
+            _v_err_2(x["duration"], p + _v_s[7], e)
         if "generate_audio" in x:
-            _v_err_3(x["generate_audio"], p + _v_s[9], e)
+            _v_err_3(x["generate_audio"], p + _v_s[8], e)
         if "output_format" in x:
-            _v_err_4(x["output_format"], p + _v_s[10], e)
+            _v_err_4(x["output_format"], p + _v_s[9], e)
         if "prompt" in x:
-            _v_err_5(x["prompt"], p + _v_s[11], e)
+            _v_err_5(x["prompt"], p + _v_s[10], e)
         if "resolution" in x:
-            _v_err_6(x["resolution"], p + _v_s[12], e)
+            _v_err_6(x["resolution"], p + _v_s[11], e)
         if "watermark" in x:
-            _v_err_7(x["watermark"], p + _v_s[13], e)
+            _v_err_7(x["watermark"], p + _v_s[12], e)
 
 
 def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
-        _v_add(e, p, brief(x) + _v_s[14], 15)
+        _v_add(e, p, brief(x) + _v_s[13], 14)
     if not isinstance(x, str) or x not in _v_k0:
-        _v_add(e, p, brief(x) + _v_s[17], 18)
+        _v_add(e, p, brief(x) + _v_s[16], 17)
 
 
 def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x) and not isinstance(x, str):
-        _v_add(e, p, brief(x) + _v_s[20], 21)
-    if not json_in(x, _v_j1):
-        _v_add(e, p, brief(x) + _v_s[23], 24)
+        _v_add(e, p, brief(x) + _v_s[19], 20)
+    if isinstance(x, bool) or not isinstance(x, (str, int, float)) or x not in _v_m1:
+        _v_add(e, p, brief(x) + _v_s[22], 23)
 
 
 def _v_err_3(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, bool):
-        _v_add(e, p, brief(x) + _v_s[26], 27)
+        _v_add(e, p, brief(x) + _v_s[25], 26)
 
 
 def _v_err_4(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
-        _v_add(e, p, brief(x) + _v_s[14], 29)
+        _v_add(e, p, brief(x) + _v_s[13], 28)
     if not isinstance(x, str) or x not in _v_k2:
-        _v_add(e, p, brief(x) + _v_s[31], 32)
+        _v_add(e, p, brief(x) + _v_s[30], 31)
 
 
 def _v_err_5(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
-        _v_add(e, p, brief(x) + _v_s[14], 34)
+        _v_add(e, p, brief(x) + _v_s[13], 33)
 
 
 def _v_err_6(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
-        _v_add(e, p, brief(x) + _v_s[14], 36)
+        _v_add(e, p, brief(x) + _v_s[13], 35)
     if not isinstance(x, str) or x not in _v_k3:
-        _v_add(e, p, brief(x) + _v_s[38], 39)
+        _v_add(e, p, brief(x) + _v_s[37], 38)
 
 
 def _v_err_7(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, bool):
-        _v_add(e, p, brief(x) + _v_s[26], 41)
+        _v_add(e, p, brief(x) + _v_s[25], 40)
 
 
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
             if k not in _v_k5:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l4), _v_s[43], _v_s[44]))
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l4), _v_s[42], _v_s[43]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

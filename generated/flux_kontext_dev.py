@@ -43,6 +43,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
     is_integer,
 )
 
@@ -547,8 +548,9 @@ _v_k0: set[str] = {
     "match_input_image",
 }
 _v_fmt1 = format_checker("uri")
-_v_k2: set[str] = {"jpg", "png", "webp"}
-_v_l3 = (
+_v_fast2 = format_fast_path("uri")
+_v_k3: set[str] = {"jpg", "png", "webp"}
+_v_l4 = (
     "aspect_ratio",
     "disable_safety_checker",
     "guidance",
@@ -559,7 +561,7 @@ _v_l3 = (
     "prompt",
     "seed",
 )
-_v_k4: set[str] = {
+_v_k5: set[str] = {
     "aspect_ratio",
     "disable_safety_checker",
     "guidance",
@@ -592,7 +594,9 @@ def _is_valid(instance: object) -> bool:
         if v1 > 10:
             return False
     v1 = instance["input_image"]
-    if not isinstance(v1, str) or not _v_fmt1(v1):
+    if not isinstance(v1, str):
+        return False
+    if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
         return False
     if "num_inference_steps" in instance:
         v1 = instance["num_inference_steps"]
@@ -600,7 +604,7 @@ def _is_valid(instance: object) -> bool:
             return False
     if "output_format" in instance:
         v1 = instance["output_format"]
-        if not isinstance(v1, str) or v1 not in _v_k2:
+        if not isinstance(v1, str) or v1 not in _v_k3:
             return False
     if "output_quality" in instance:
         v1 = instance["output_quality"]
@@ -685,7 +689,7 @@ def _v_err_5(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_6(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
         _v_add(e, p, brief(x) + _v_s[16], 48)
-    if not isinstance(x, str) or x not in _v_k2:
+    if not isinstance(x, str) or x not in _v_k3:
         _v_add(e, p, brief(x) + _v_s[50], 51)
 
 
@@ -712,8 +716,8 @@ def _v_err_9(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k4:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l3), _v_s[64], _v_s[65]))
+            if k not in _v_k5:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l4), _v_s[64], _v_s[65]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

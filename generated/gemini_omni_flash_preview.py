@@ -27,6 +27,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
 )
 
 if TYPE_CHECKING:
@@ -372,8 +373,9 @@ _v_s: tuple[str, ...] = (
 )
 _v_k0: set[str] = {"16:9", "9:16"}
 _v_fmt1 = format_checker("uri")
-_v_l2 = ("aspect_ratio", "first_frame_image", "input_image", "input_video", "prompt")
-_v_k3: set[str] = {"aspect_ratio", "first_frame_image", "input_image", "input_video", "prompt"}
+_v_fast2 = format_fast_path("uri")
+_v_l3 = ("aspect_ratio", "first_frame_image", "input_image", "input_video", "prompt")
+_v_k4: set[str] = {"aspect_ratio", "first_frame_image", "input_image", "input_video", "prompt"}
 
 
 def _is_valid(instance: object) -> bool:
@@ -385,7 +387,9 @@ def _is_valid(instance: object) -> bool:
             return False
     if "first_frame_image" in instance:
         v1 = instance["first_frame_image"]
-        if not isinstance(v1, str) or not _v_fmt1(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
             return False
     if "input_image" in instance:
         v1 = instance["input_image"]
@@ -396,7 +400,9 @@ def _is_valid(instance: object) -> bool:
                 return False
     if "input_video" in instance:
         v1 = instance["input_video"]
-        if not isinstance(v1, str) or not _v_fmt1(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
             return False
     return isinstance(instance["prompt"], str)
 
@@ -461,8 +467,8 @@ def _v_err_6(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k3:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l2), _v_s[33], _v_s[34]))
+            if k not in _v_k4:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l3), _v_s[33], _v_s[34]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

@@ -37,6 +37,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
     is_integer,
 )
 
@@ -375,9 +376,10 @@ _v_s: tuple[str, ...] = (
 _v_k0: set[str] = {"16:9", "9:16"}
 _v_n1: set[float] = {4, 6, 8}
 _v_fmt2 = format_checker("uri")
-_v_k3: set[str] = {"1080p", "4k", "720p"}
-_v_l4 = ("aspect_ratio", "duration", "input_image", "prompt", "resolution")
-_v_k5: set[str] = {"aspect_ratio", "duration", "input_image", "prompt", "resolution"}
+_v_fast3 = format_fast_path("uri")
+_v_k4: set[str] = {"1080p", "4k", "720p"}
+_v_l5 = ("aspect_ratio", "duration", "input_image", "prompt", "resolution")
+_v_k6: set[str] = {"aspect_ratio", "duration", "input_image", "prompt", "resolution"}
 
 
 def _is_valid(instance: object) -> bool:
@@ -393,13 +395,15 @@ def _is_valid(instance: object) -> bool:
             return False
     if "input_image" in instance:
         v1 = instance["input_image"]
-        if not isinstance(v1, str) or not _v_fmt2(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast3.fullmatch(v1) is None and not _v_fmt2(v1):
             return False
     if not isinstance(instance["prompt"], str):
         return False
     if "resolution" in instance:
         v1 = instance["resolution"]
-        if not isinstance(v1, str) or v1 not in _v_k3:
+        if not isinstance(v1, str) or v1 not in _v_k4:
             return False
     return True
 
@@ -451,15 +455,15 @@ def _v_err_4(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_5(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
         _v_add(e, p, brief(x) + _v_s[11], 30)
-    if not isinstance(x, str) or x not in _v_k3:
+    if not isinstance(x, str) or x not in _v_k4:
         _v_add(e, p, brief(x) + _v_s[32], 33)
 
 
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k5:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l4), _v_s[35], _v_s[36]))
+            if k not in _v_k6:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l5), _v_s[35], _v_s[36]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

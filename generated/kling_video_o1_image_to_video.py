@@ -42,6 +42,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
     is_integer,
 )
 
@@ -322,8 +323,9 @@ _v_s: tuple[str, ...] = (
 )
 _v_n0: set[float] = {10, 5}
 _v_fmt1 = format_checker("uri")
-_v_l2 = ("duration", "input_image", "prompt", "tail_image_url")
-_v_k3: set[str] = {"duration", "input_image", "prompt", "tail_image_url"}
+_v_fast2 = format_fast_path("uri")
+_v_l3 = ("duration", "input_image", "prompt", "tail_image_url")
+_v_k4: set[str] = {"duration", "input_image", "prompt", "tail_image_url"}
 
 
 def _is_valid(instance: object) -> bool:
@@ -336,13 +338,17 @@ def _is_valid(instance: object) -> bool:
         if (type(v1) is not int and not is_integer(v1)) or v1 not in _v_n0:
             return False
     v1 = instance["input_image"]
-    if not isinstance(v1, str) or not _v_fmt1(v1):
+    if not isinstance(v1, str):
+        return False
+    if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
         return False
     if not isinstance(instance["prompt"], str):
         return False
     if "tail_image_url" in instance:
         v1 = instance["tail_image_url"]
-        if not isinstance(v1, str) or not _v_fmt1(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
             return False
     return True
 
@@ -394,8 +400,8 @@ def _v_err_4(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k3:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l2), _v_s[29], _v_s[30]))
+            if k not in _v_k4:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l3), _v_s[29], _v_s[30]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

@@ -29,6 +29,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
     is_integer,
 )
 
@@ -346,8 +347,9 @@ _v_s: tuple[str, ...] = (
     "/properties",
 )
 _v_fmt0 = format_checker("uri")
-_v_l1 = ("duration", "generate_audio", "input_image", "prompt", "tail_image_url")
-_v_k2: set[str] = {"duration", "generate_audio", "input_image", "prompt", "tail_image_url"}
+_v_fast1 = format_fast_path("uri")
+_v_l2 = ("duration", "generate_audio", "input_image", "prompt", "tail_image_url")
+_v_k3: set[str] = {"duration", "generate_audio", "input_image", "prompt", "tail_image_url"}
 
 
 def _is_valid(instance: object) -> bool:
@@ -364,13 +366,17 @@ def _is_valid(instance: object) -> bool:
         if not isinstance(v1, bool):
             return False
     v1 = instance["input_image"]
-    if not isinstance(v1, str) or not _v_fmt0(v1):
+    if not isinstance(v1, str):
+        return False
+    if _v_fast1.fullmatch(v1) is None and not _v_fmt0(v1):
         return False
     if not isinstance(instance["prompt"], str):
         return False
     if "tail_image_url" in instance:
         v1 = instance["tail_image_url"]
-        if not isinstance(v1, str) or not _v_fmt0(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast1.fullmatch(v1) is None and not _v_fmt0(v1):
             return False
     return True
 
@@ -432,8 +438,8 @@ def _v_err_5(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k2:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l1), _v_s[36], _v_s[37]))
+            if k not in _v_k3:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l2), _v_s[36], _v_s[37]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

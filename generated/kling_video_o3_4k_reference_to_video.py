@@ -31,6 +31,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
     is_integer,
 )
 
@@ -622,7 +623,8 @@ _v_s: tuple[str, ...] = (
 )
 _v_k0: set[str] = {"16:9", "1:1", "9:16"}
 _v_fmt1 = format_checker("uri")
-_v_l2 = (
+_v_fast2 = format_fast_path("uri")
+_v_l3 = (
     "aspect_ratio",
     "duration",
     "elements",
@@ -634,7 +636,7 @@ _v_l2 = (
     "start_image_url",
     "tail_image_url",
 )
-_v_k3: set[str] = {
+_v_k4: set[str] = {
     "aspect_ratio",
     "duration",
     "elements",
@@ -646,10 +648,10 @@ _v_k3: set[str] = {
     "start_image_url",
     "tail_image_url",
 }
-_v_l4 = ("frontal_image_url", "reference_image_urls")
-_v_k5: set[str] = {"frontal_image_url", "reference_image_urls"}
-_v_l6 = ("duration", "prompt")
-_v_k7: set[str] = {"duration", "prompt"}
+_v_l5 = ("frontal_image_url", "reference_image_urls")
+_v_k6: set[str] = {"frontal_image_url", "reference_image_urls"}
+_v_l7 = ("duration", "prompt")
+_v_k8: set[str] = {"duration", "prompt"}
 
 
 def _is_valid(instance: object) -> bool:
@@ -668,8 +670,14 @@ def _is_valid(instance: object) -> bool:
         if not isinstance(v1, list):
             return False
         for v2 in v1:
-            if not _v_ok_1(v2):
+            if not isinstance(v2, dict) or "frontal_image_url" not in v2:
                 return False
+            if not _v_ok_1(v2["frontal_image_url"]):
+                return False
+            if "reference_image_urls" in v2:
+                v3 = v2["reference_image_urls"]
+                if not _v_ok_2(v3):
+                    return False
     if "generate_audio" in instance:
         v1 = instance["generate_audio"]
         if not isinstance(v1, bool):
@@ -686,7 +694,11 @@ def _is_valid(instance: object) -> bool:
         if not isinstance(v1, list) or len(v1) < 1:
             return False
         for v2 in v1:
-            if not _v_ok_2(v2):
+            if not isinstance(v2, dict) or "prompt" not in v2:
+                return False
+            if "duration" in v2 and not _v_ok_3(v2["duration"]):
+                return False
+            if not _v_ok_4(v2["prompt"]):
                 return False
     if "negative_prompt" in instance:
         v1 = instance["negative_prompt"]
@@ -698,13 +710,17 @@ def _is_valid(instance: object) -> bool:
             return False
     if "start_image_url" in instance:
         v1 = instance["start_image_url"]
-        if not isinstance(v1, str) or not _v_fmt1(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
             return False
     if "tail_image_url" in instance:
         v1 = instance["tail_image_url"]
-        if not isinstance(v1, str) or not _v_fmt1(v1):
+        if not isinstance(v1, str):
             return False
-    return _v_ok_3(instance) + _v_ok_4(instance) == 1
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
+            return False
+    return _v_ok_5(instance) + _v_ok_6(instance) == 1
 
 
 def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
@@ -731,7 +747,7 @@ def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
             _v_err_9(x["start_image_url"], p + _v_s[11], e)
         if "tail_image_url" in x:
             _v_err_10(x["tail_image_url"], p + _v_s[12], e)
-    m = _v_ok_3(x) + _v_ok_4(x)
+    m = _v_ok_5(x) + _v_ok_6(x)
     if m == 0:
         _v_add(e, p, brief(x) + _v_s[13], 15)
     if m > 1:
@@ -739,37 +755,35 @@ def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_ok_1(x: object) -> bool:
-    if not isinstance(x, dict) or "frontal_image_url" not in x:
+    if not isinstance(x, str):
         return False
-    v1 = x["frontal_image_url"]
-    if not isinstance(v1, str) or not _v_fmt1(v1):
-        return False
-    if "reference_image_urls" in x:
-        v1 = x["reference_image_urls"]
-        if not isinstance(v1, list) or len(v1) > 3:
-            return False
-        for v2 in v1:
-            if not isinstance(v2, str) or not _v_fmt1(v2):
-                return False
-    return True
+    return _v_fast2.fullmatch(x) is not None or _v_fmt1(x)
 
 
 def _v_ok_2(x: object) -> bool:
-    if not isinstance(x, dict) or "prompt" not in x:
+    if not isinstance(x, list) or len(x) > 3:
         return False
-    if "duration" in x:
-        v1 = x["duration"]
-        if (type(v1) is not int and not is_integer(v1)) or v1 < 1 or v1 > 15:
+    for v1 in x:
+        if not isinstance(v1, str):
             return False
-    v1 = x["prompt"]
-    return isinstance(v1, str) and not (len(v1) > 512)
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
+            return False
+    return True
 
 
 def _v_ok_3(x: object) -> bool:
-    return not isinstance(x, dict) or "prompt" in x
+    return (type(x) is int or is_integer(x)) and not (x < 1) and not (x > 15)
 
 
 def _v_ok_4(x: object) -> bool:
+    return isinstance(x, str) and not (len(x) > 512)
+
+
+def _v_ok_5(x: object) -> bool:
+    return not isinstance(x, dict) or "prompt" in x
+
+
+def _v_ok_6(x: object) -> bool:
     return not isinstance(x, dict) or "multi_prompt" in x
 
 
@@ -928,8 +942,8 @@ def _v_err_20(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k3:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l2), _v_s[99], _v_s[100]))
+            if k not in _v_k4:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l3), _v_s[99], _v_s[100]))
         if "elements" in x:
             _v_lint_1(x["elements"], p + _v_s[5], out)
         if "multi_prompt" in x:
@@ -951,15 +965,15 @@ def _v_lint_2(x: object, p: str, out: list[ValidationIssue]) -> None:
 def _v_lint_3(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k5:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l4), _v_s[101], _v_s[102]))
+            if k not in _v_k6:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l5), _v_s[101], _v_s[102]))
 
 
 def _v_lint_4(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k7:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l6), _v_s[103], _v_s[104]))
+            if k not in _v_k8:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l7), _v_s[103], _v_s[104]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

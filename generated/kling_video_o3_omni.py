@@ -27,6 +27,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
     is_integer,
 )
 
@@ -637,9 +638,10 @@ _v_s: tuple[str, ...] = (
 )
 _v_k0: set[str] = {"16:9", "1:1", "9:16"}
 _v_fmt1 = format_checker("uri")
-_v_k2: set[str] = {"1080p", "4k", "720p"}
-_v_k3: set[str] = {"edit", "reference"}
-_v_l4 = (
+_v_fast2 = format_fast_path("uri")
+_v_k3: set[str] = {"1080p", "4k", "720p"}
+_v_k4: set[str] = {"edit", "reference"}
+_v_l5 = (
     "aspect_ratio",
     "duration",
     "elements",
@@ -653,7 +655,7 @@ _v_l4 = (
     "tail_image_url",
     "video_mode",
 )
-_v_k5: set[str] = {
+_v_k6: set[str] = {
     "aspect_ratio",
     "duration",
     "elements",
@@ -667,8 +669,8 @@ _v_k5: set[str] = {
     "tail_image_url",
     "video_mode",
 }
-_v_l6 = ("frontal_image_url", "reference_image_urls")
-_v_k7: set[str] = {"frontal_image_url", "reference_image_urls"}
+_v_l7 = ("frontal_image_url", "reference_image_urls")
+_v_k8: set[str] = {"frontal_image_url", "reference_image_urls"}
 
 
 def _is_valid(instance: object) -> bool:
@@ -687,8 +689,14 @@ def _is_valid(instance: object) -> bool:
         if not isinstance(v1, list):
             return False
         for v2 in v1:
-            if not _v_ok_1(v2):
+            if not isinstance(v2, dict) or "frontal_image_url" not in v2:
                 return False
+            if not _v_ok_1(v2["frontal_image_url"]):
+                return False
+            if "reference_image_urls" in v2:
+                v3 = v2["reference_image_urls"]
+                if not _v_ok_2(v3):
+                    return False
     if "generate_audio" in instance:
         v1 = instance["generate_audio"]
         if not isinstance(v1, bool):
@@ -702,7 +710,9 @@ def _is_valid(instance: object) -> bool:
                 return False
     if "input_video" in instance:
         v1 = instance["input_video"]
-        if not isinstance(v1, str) or not _v_fmt1(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
             return False
     if "keep_audio" in instance:
         v1 = instance["keep_audio"]
@@ -712,19 +722,23 @@ def _is_valid(instance: object) -> bool:
         return False
     if "resolution" in instance:
         v1 = instance["resolution"]
-        if not isinstance(v1, str) or v1 not in _v_k2:
+        if not isinstance(v1, str) or v1 not in _v_k3:
             return False
     if "start_image_url" in instance:
         v1 = instance["start_image_url"]
-        if not isinstance(v1, str) or not _v_fmt1(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
             return False
     if "tail_image_url" in instance:
         v1 = instance["tail_image_url"]
-        if not isinstance(v1, str) or not _v_fmt1(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
             return False
     if "video_mode" in instance:
         v1 = instance["video_mode"]
-        if not isinstance(v1, str) or v1 not in _v_k3:
+        if not isinstance(v1, str) or v1 not in _v_k4:
             return False
     return True
 
@@ -762,18 +776,19 @@ def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_ok_1(x: object) -> bool:
-    if not isinstance(x, dict) or "frontal_image_url" not in x:
+    if not isinstance(x, str):
         return False
-    v1 = x["frontal_image_url"]
-    if not isinstance(v1, str) or not _v_fmt1(v1):
+    return _v_fast2.fullmatch(x) is not None or _v_fmt1(x)
+
+
+def _v_ok_2(x: object) -> bool:
+    if not isinstance(x, list) or len(x) > 3:
         return False
-    if "reference_image_urls" in x:
-        v1 = x["reference_image_urls"]
-        if not isinstance(v1, list) or len(v1) > 3:
+    for v1 in x:
+        if not isinstance(v1, str):
             return False
-        for v2 in v1:
-            if not isinstance(v2, str) or not _v_fmt1(v2):
-                return False
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
+            return False
     return True
 
 
@@ -835,7 +850,7 @@ def _v_err_8(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_9(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
         _v_add(e, p, brief(x) + _v_s[18], 50)
-    if not isinstance(x, str) or x not in _v_k2:
+    if not isinstance(x, str) or x not in _v_k3:
         _v_add(e, p, brief(x) + _v_s[52], 53)
 
 
@@ -856,7 +871,7 @@ def _v_err_11(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_12(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
         _v_add(e, p, brief(x) + _v_s[18], 63)
-    if not isinstance(x, str) or x not in _v_k3:
+    if not isinstance(x, str) or x not in _v_k4:
         _v_add(e, p, brief(x) + _v_s[65], 66)
 
 
@@ -908,8 +923,8 @@ def _v_err_18(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k5:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l4), _v_s[90], _v_s[91]))
+            if k not in _v_k6:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l5), _v_s[90], _v_s[91]))
         if "elements" in x:
             _v_lint_1(x["elements"], p + _v_s[8], out)
 
@@ -923,8 +938,8 @@ def _v_lint_1(x: object, p: str, out: list[ValidationIssue]) -> None:
 def _v_lint_2(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k7:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l6), _v_s[92], _v_s[93]))
+            if k not in _v_k8:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l7), _v_s[92], _v_s[93]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

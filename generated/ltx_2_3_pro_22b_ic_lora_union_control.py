@@ -27,6 +27,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
     is_integer,
 )
 
@@ -521,8 +522,9 @@ _v_k0: set[str] = {"16:9", "9:16"}
 _v_n1: set[float] = {10, 6, 8}
 _v_n2: set[float] = {24, 25, 30, 48, 50, 60}
 _v_fmt3 = format_checker("uri")
-_v_k4: set[str] = {"1080p", "2k", "4k"}
-_v_l5 = (
+_v_fast4 = format_fast_path("uri")
+_v_k5: set[str] = {"1080p", "2k", "4k"}
+_v_l6 = (
     "aspect_ratio",
     "conditioning_attention_strength",
     "duration",
@@ -534,7 +536,7 @@ _v_l5 = (
     "seed",
     "video_conditioning_strength",
 )
-_v_k6: set[str] = {
+_v_k7: set[str] = {
     "aspect_ratio",
     "conditioning_attention_strength",
     "duration",
@@ -571,17 +573,21 @@ def _is_valid(instance: object) -> bool:
             return False
     if "input_image" in instance:
         v1 = instance["input_image"]
-        if not isinstance(v1, str) or not _v_fmt3(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast4.fullmatch(v1) is None and not _v_fmt3(v1):
             return False
     if "input_video" in instance:
         v1 = instance["input_video"]
-        if not isinstance(v1, str) or not _v_fmt3(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast4.fullmatch(v1) is None and not _v_fmt3(v1):
             return False
     if not isinstance(instance["prompt"], str):
         return False
     if "resolution" in instance:
         v1 = instance["resolution"]
-        if not isinstance(v1, str) or v1 not in _v_k4:
+        if not isinstance(v1, str) or v1 not in _v_k5:
             return False
     if "seed" in instance:
         v1 = instance["seed"]
@@ -677,7 +683,7 @@ def _v_err_7(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_8(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
         _v_add(e, p, brief(x) + _v_s[17], 54)
-    if not isinstance(x, str) or x not in _v_k4:
+    if not isinstance(x, str) or x not in _v_k5:
         _v_add(e, p, brief(x) + _v_s[56], 57)
 
 
@@ -699,8 +705,8 @@ def _v_err_10(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k6:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l5), _v_s[67], _v_s[68]))
+            if k not in _v_k7:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l6), _v_s[67], _v_s[68]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

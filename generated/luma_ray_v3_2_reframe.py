@@ -31,6 +31,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
 )
 
 if TYPE_CHECKING:
@@ -406,11 +407,12 @@ _v_s: tuple[str, ...] = (
 )
 _v_k0: set[str] = {"16:9", "1:1", "21:9", "3:4", "4:3", "9:16"}
 _v_fmt1 = format_checker("uri")
-_v_k2: set[str] = {"1080p", "540p", "720p"}
-_v_l3 = ("aspect_ratio", "input_video", "prompt", "resolution", "source_position")
-_v_k4: set[str] = {"aspect_ratio", "input_video", "prompt", "resolution", "source_position"}
-_v_l5 = ("h_norm", "w_norm", "x_norm", "y_norm")
-_v_k6: set[str] = {"h_norm", "w_norm", "x_norm", "y_norm"}
+_v_fast2 = format_fast_path("uri")
+_v_k3: set[str] = {"1080p", "540p", "720p"}
+_v_l4 = ("aspect_ratio", "input_video", "prompt", "resolution", "source_position")
+_v_k5: set[str] = {"aspect_ratio", "input_video", "prompt", "resolution", "source_position"}
+_v_l6 = ("h_norm", "w_norm", "x_norm", "y_norm")
+_v_k7: set[str] = {"h_norm", "w_norm", "x_norm", "y_norm"}
 
 
 def _is_valid(instance: object) -> bool:
@@ -422,13 +424,15 @@ def _is_valid(instance: object) -> bool:
     if not isinstance(v1, str) or v1 not in _v_k0:
         return False
     v1 = instance["input_video"]
-    if not isinstance(v1, str) or not _v_fmt1(v1):
+    if not isinstance(v1, str):
+        return False
+    if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
         return False
     if not isinstance(instance["prompt"], str):
         return False
     if "resolution" in instance:
         v1 = instance["resolution"]
-        if not isinstance(v1, str) or v1 not in _v_k2:
+        if not isinstance(v1, str) or v1 not in _v_k3:
             return False
     if "source_position" in instance:
         v1 = instance["source_position"]
@@ -495,7 +499,7 @@ def _v_err_3(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_4(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
         _v_add(e, p, brief(x) + _v_s[13], 26)
-    if not isinstance(x, str) or x not in _v_k2:
+    if not isinstance(x, str) or x not in _v_k3:
         _v_add(e, p, brief(x) + _v_s[28], 29)
 
 
@@ -544,8 +548,8 @@ def _v_err_9(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k4:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l3), _v_s[52], _v_s[53]))
+            if k not in _v_k5:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l4), _v_s[52], _v_s[53]))
         if "source_position" in x:
             _v_lint_1(x["source_position"], p + _v_s[12], out)
 
@@ -553,8 +557,8 @@ def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
 def _v_lint_1(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k6:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l5), _v_s[54], _v_s[55]))
+            if k not in _v_k7:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l6), _v_s[54], _v_s[55]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

@@ -32,6 +32,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
     is_integer,
 )
 
@@ -507,8 +508,9 @@ _v_s: tuple[str, ...] = (
 )
 _v_k0: set[str] = {"16:9", "1:1", "21:9", "3:4", "4:3", "9:16", "adaptive"}
 _v_fmt1 = format_checker("uri")
-_v_k2: set[str] = {"2K", "768P"}
-_v_l3 = (
+_v_fast2 = format_fast_path("uri")
+_v_k3: set[str] = {"2K", "768P"}
+_v_l4 = (
     "aspect_ratio",
     "duration",
     "input_audios",
@@ -519,7 +521,7 @@ _v_l3 = (
     "resolution",
     "tail_image_url",
 )
-_v_k4: set[str] = {
+_v_k5: set[str] = {
     "aspect_ratio",
     "duration",
     "input_audios",
@@ -552,7 +554,9 @@ def _is_valid(instance: object) -> bool:
                 return False
     if "input_image" in instance:
         v1 = instance["input_image"]
-        if not isinstance(v1, str) or not _v_fmt1(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
             return False
     if "input_images" in instance:
         v1 = instance["input_images"]
@@ -572,11 +576,13 @@ def _is_valid(instance: object) -> bool:
         return False
     if "resolution" in instance:
         v1 = instance["resolution"]
-        if not isinstance(v1, str) or v1 not in _v_k2:
+        if not isinstance(v1, str) or v1 not in _v_k3:
             return False
     if "tail_image_url" in instance:
         v1 = instance["tail_image_url"]
-        if not isinstance(v1, str) or not _v_fmt1(v1):
+        if not isinstance(v1, str):
+            return False
+        if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
             return False
     return True
 
@@ -663,7 +669,7 @@ def _v_err_7(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_8(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
         _v_add(e, p, brief(x) + _v_s[15], 44)
-    if not isinstance(x, str) or x not in _v_k2:
+    if not isinstance(x, str) or x not in _v_k3:
         _v_add(e, p, brief(x) + _v_s[46], 47)
 
 
@@ -692,8 +698,8 @@ def _v_err_12(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k4:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l3), _v_s[59], _v_s[60]))
+            if k not in _v_k5:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l4), _v_s[59], _v_s[60]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

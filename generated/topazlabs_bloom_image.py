@@ -29,6 +29,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
     is_integer,
 )
 
@@ -428,7 +429,8 @@ _v_s: tuple[str, ...] = (
 )
 _v_k0: set[str] = {"high", "low", "medium"}
 _v_fmt1 = format_checker("uri")
-_v_l2 = (
+_v_fast2 = format_fast_path("uri")
+_v_l3 = (
     "creativity",
     "denoise",
     "enhancement_strength",
@@ -437,7 +439,7 @@ _v_l2 = (
     "sharpen",
     "texture",
 )
-_v_k3: set[str] = {
+_v_k4: set[str] = {
     "creativity",
     "denoise",
     "enhancement_strength",
@@ -466,7 +468,9 @@ def _is_valid(instance: object) -> bool:
         if not isinstance(v1, str) or v1 not in _v_k0:
             return False
     v1 = instance["input_image"]
-    if not isinstance(v1, str) or not _v_fmt1(v1):
+    if not isinstance(v1, str):
+        return False
+    if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
         return False
     if "prompt" in instance and not isinstance(instance["prompt"], str):
         return False
@@ -567,8 +571,8 @@ def _v_err_7(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k3:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l2), _v_s[57], _v_s[58]))
+            if k not in _v_k4:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l3), _v_s[57], _v_s[58]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:

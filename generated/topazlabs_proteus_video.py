@@ -29,6 +29,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     format_checker,
+    format_fast_path,
 )
 
 if TYPE_CHECKING:
@@ -552,9 +553,10 @@ _v_s: tuple[str, ...] = (
 )
 _v_k0: set[str] = {"gaussian", "grey", "silver_rich"}
 _v_fmt1 = format_checker("uri")
-_v_k2: set[str] = {"1080p", "2k", "4k", "720p"}
-_v_n3: set[float] = {23.976, 24, 25, 29.97, 30, 50, 59.94, 60}
-_v_l4 = (
+_v_fast2 = format_fast_path("uri")
+_v_k3: set[str] = {"1080p", "2k", "4k", "720p"}
+_v_n4: set[float] = {23.976, 24, 25, 29.97, 30, 50, 59.94, 60}
+_v_l5 = (
     "blur",
     "compression",
     "details",
@@ -567,7 +569,7 @@ _v_l4 = (
     "resolution",
     "target_fps",
 )
-_v_k5: set[str] = {
+_v_k6: set[str] = {
     "blur",
     "compression",
     "details",
@@ -620,7 +622,9 @@ def _is_valid(instance: object) -> bool:
         if v1 > 1:
             return False
     v1 = instance["input_video"]
-    if not isinstance(v1, str) or not _v_fmt1(v1):
+    if not isinstance(v1, str):
+        return False
+    if _v_fast2.fullmatch(v1) is None and not _v_fmt1(v1):
         return False
     if "interpolate_frames" in instance:
         v1 = instance["interpolate_frames"]
@@ -634,13 +638,13 @@ def _is_valid(instance: object) -> bool:
             return False
     if "resolution" in instance:
         v1 = instance["resolution"]
-        if not isinstance(v1, str) or v1 not in _v_k2:
+        if not isinstance(v1, str) or v1 not in _v_k3:
             return False
     if "target_fps" in instance:
         v1 = instance["target_fps"]
         if isinstance(v1, bool) or not isinstance(v1, (int, float)):
             return False
-        if v1 not in _v_n3:
+        if v1 not in _v_n4:
             return False
     return True
 
@@ -757,22 +761,22 @@ def _v_err_9(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_10(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not isinstance(x, str):
         _v_add(e, p, brief(x) + _v_s[46], 72)
-    if not isinstance(x, str) or x not in _v_k2:
+    if not isinstance(x, str) or x not in _v_k3:
         _v_add(e, p, brief(x) + _v_s[74], 75)
 
 
 def _v_err_11(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
         _v_add(e, p, brief(x) + _v_s[17], 77)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or x not in _v_n3:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or x not in _v_n4:
         _v_add(e, p, brief(x) + _v_s[79], 80)
 
 
 def _v_lint_0(x: object, p: str, out: list[ValidationIssue]) -> None:
     if isinstance(x, dict):
         for k in x:
-            if k not in _v_k5:
-                out.append(ValidationIssue(p, did_you_mean(k, _v_l4), _v_s[82], _v_s[83]))
+            if k not in _v_k6:
+                out.append(ValidationIssue(p, did_you_mean(k, _v_l5), _v_s[82], _v_s[83]))
 
 
 def _v_add(e: list[ValidationIssue], p: str, m: str, k: int) -> None:
