@@ -105,8 +105,9 @@ def test_faults_never_double_submit(tmp_path: Path) -> None:
 
 def test_rate_limited_account_still_completes() -> None:
     config = EmulatorConfig(speed=1000, seed=1, faults=Faults(rate_limit=25))
-    # time_scale shortens every wait, the server's Retry-After included, keeping the order.
-    client_options: dict[str, Any] = {"events": "poll", "max_in_flight": 16, "time_scale": 0.1}
+    # The server's Retry-After (1 s) is honoured as is: scaled down, 16 concurrent enqueues
+    # could spend their whole retry budget inside one rate-limit window and fail.
+    client_options: dict[str, Any] = {"events": "poll", "max_in_flight": 16, "time_scale": 1.0}
     with Emulator(config) as emu, _client(emu, **client_options) as client:
         emu.fail_next(4, status=429)  # a storm is certain, whatever the machine's speed
         jobs = [client.submit(MODEL, {"prompt": f"rl {i}"}) for i in range(20)]
