@@ -17,16 +17,16 @@ from pathlib import Path
 
 import jinja2
 
+from ._names import is_identifier
 from ._pycode import LINE_LENGTH, Atom, Expr, Group, call, docstring, layout, literal, string
 from ._spec import ModelSpec, Param
-from ._types import Field, TypeDef
+from ._types import Field
 from ._validator import ValidatorParts, validator_parts
 
 __all__ = ["PackageEntry", "render_module", "render_package_init", "templates_dir"]
 
 _FROM_IMPORT = re.compile(r"^from (?P<module>[\w.]+) import (?P<names>[\w, ]+)$")
 _IMPORT = re.compile(r"^import (?P<module>[\w.]+)$")
-_STDLIB_FIRST = ("__future__",)
 
 
 def templates_dir() -> Path:
@@ -57,12 +57,6 @@ def _isort_key(name: str) -> tuple[int, str]:
     if name[:1].isupper():
         return (1, name)
     return (2, name)
-
-
-@dataclass(frozen=True)
-class _Imports:
-    straight: frozenset[str]
-    froms: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 def _merge_imports(lines: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -173,12 +167,9 @@ def _function_doc(
     return docstring("\n".join(lines).rstrip(), indent=1)
 
 
-def _typed_dict(typedef: TypeDef | None, name: str, fields: Sequence[Field], doc: str) -> str:
-    functional = (
-        typedef.functional
-        if typedef is not None
-        else any(not _is_identifier(field.wire_name) for field in fields)
-    )
+def _typed_dict(name: str, fields: Sequence[Field], doc: str = "") -> str:
+    """Class syntax, or the functional form when a key is not an identifier."""
+    functional = not all(is_identifier(field.wire_name) for field in fields)
 
     def annotation(field: Field) -> Expr:
         if field.required:
@@ -205,12 +196,6 @@ def _typed_dict(typedef: TypeDef | None, name: str, fields: Sequence[Field], doc
     if not fields and not doc:
         lines.append("    pass")
     return "\n".join(lines)
-
-
-def _is_identifier(name: str) -> bool:
-    from ._names import is_identifier
-
-    return is_identifier(name)
 
 
 def _payload_body(params: Sequence[Param]) -> list[str]:
@@ -284,6 +269,10 @@ def _module_doc(spec: ModelSpec) -> str:
     return docstring("\n".join(lines), indent=0)
 
 
+def _alias_block(name: str, value: Expr) -> str:
+    return "\n".join(layout(value, prefix=f"{name}: TypeAlias = "))
+
+
 def _sort_all(names: Iterable[str]) -> list[str]:
     return sorted(set(names), key=_isort_key)
 
@@ -303,6 +292,8 @@ def render_module(spec: ModelSpec) -> str:
     typing_names = {"TYPE_CHECKING", "Any", "Final", "TypedDict", "cast"}
     if spec.aliases:
         typing_names |= {"Literal", "TypeAlias"}
+    if any(typedef.alias is not None for typedef in types):
+        typing_names.add("TypeAlias")
     for field in spec.request_fields:
         if "Literal[" in field.annotation.flat():
             typing_names.add("Literal")
@@ -336,20 +327,13 @@ def render_module(spec: ModelSpec) -> str:
         *(alias.name for alias in spec.aliases),
         *(typedef.name for typedef in types),
     ]
-    type_blocks = [
-        "\n".join(layout(alias.value, prefix=f"{alias.name}: TypeAlias = "))
-        for alias in spec.aliases
-    ]
+    type_blocks = [_alias_block(alias.name, alias.value) for alias in spec.aliases]
     type_blocks.extend(
-        _typed_dict(typedef, typedef.name, typedef.fields, "")
+        _typed_dict(typedef.name, typedef.fields)
         if typedef.alias is None
-        else "\n".join(layout(typedef.alias, prefix=f"{typedef.name}: TypeAlias = "))
+        else _alias_block(typedef.name, typedef.alias)
         for typedef in types
     )
-    if any(typedef.alias is not None for typedef in types):
-        stdlib, first_party = _merge_imports(
-            [*stdlib_lines, "from typing import TypeAlias", *runtime_lines, *validator.imports]
-        )
     request_doc = f"The request body of {string(spec.model_id)}; see ``payload`` for each field."
     params = spec.params
     context = {
@@ -370,7 +354,7 @@ def render_module(spec: ModelSpec) -> str:
             layout(literal(spec.schema), prefix="SCHEMA: Final[Mapping[str, Any]] = ")
         ),
         "type_blocks": type_blocks,
-        "request_block": _typed_dict(None, "Request", spec.request_fields, request_doc),
+        "request_block": _typed_dict("Request", spec.request_fields, request_doc),
         "payload_signature": _signature("payload", params, "Request", extra=False, is_async=False),
         "payload_doc": _function_doc(
             f"Build the request body for {string(spec.model_id)} from typed arguments.",

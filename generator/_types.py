@@ -58,11 +58,6 @@ class TypeDef:
     alias: Expr | None = None
 
     @property
-    def functional(self) -> bool:
-        """True when a key is not an identifier, so class syntax cannot spell it."""
-        return not all(is_identifier(field.wire_name) for field in self.fields)
-
-    @property
     def uses(self) -> frozenset[str]:
         """Names (typing, builtins, other classes) the definition refers to."""
         exprs = [field.annotation for field in self.fields]
