@@ -167,8 +167,9 @@ def _default_source(value: object, annotation: str) -> str | None:
     return None
 
 
-def _send_if(name: str, default: object, has_default: bool) -> str:
-    if not has_default or default is None:
+def _send_if(name: str, default: object) -> str:
+    """When ``payload`` sends an optional value: when it differs from the default (or None)."""
+    if default is None:
         return f"{name} is not None"
     if default is True:
         return f"not {name}"
@@ -255,12 +256,13 @@ def normalize(
     if missing:
         return error(f"{pointer}/properties", f"no request type for properties {missing}")
 
-    names = parameter_names(_order(schema, properties))
+    order = _order(schema, properties)
+    names = parameter_names(order)
     taken = set(RESERVED_TYPE_NAMES) | {typedef.name for typedef in types}
     aliases: list[Alias] = []
     params: list[Param] = []
     request_fields: list[Field] = []
-    for wire in _order(schema, properties):
+    for wire in order:
         sub = properties[wire]
         item = fields[wire]
         alias = _enum_alias(item.annotation, wire, taken)
@@ -291,14 +293,12 @@ def normalize(
             params.append(Param(wire, name, text, True, default_src, "", description))
         elif default_src is not None:
             params.append(
-                Param(
-                    wire, name, text, False, default_src, _send_if(name, default, True), description
-                )
+                Param(wire, name, text, False, default_src, _send_if(name, default), description)
             )
         else:
             optional = text if text.endswith("| None") or text == "Any" else f"{text} | None"
             params.append(
-                Param(wire, name, optional, False, "None", _send_if(name, None, False), description)
+                Param(wire, name, optional, False, "None", _send_if(name, None), description)
             )
     spec = ModelSpec(
         model_id=model_id,
