@@ -14,7 +14,16 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_FOUND, EXIT_OK, EXIT_USAGE, api_errors, from_option, resolve_source
+from ._common import (
+    EXIT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    all_option,
+    api_errors,
+    base_url_option,
+    from_option,
+    resolve_source,
+)
 
 __all__ = ["command"]
 
@@ -32,18 +41,8 @@ __all__ = ["command"]
     is_flag=True,
     help="Also compare the snapshot with the live models endpoint (needs OXEN_API_KEY).",
 )
-@click.option(
-    "--all",
-    "include_all",
-    is_flag=True,
-    help="With --live: include models that output neither image nor video.",
-)
-@click.option(
-    "--base-url",
-    envvar="OXEN_BASE_URL",
-    default=None,
-    help="With --live: API base URL (env OXEN_BASE_URL; default https://hub.oxen.ai).",
-)
+@all_option(with_live=True)
+@base_url_option(with_live=True)
 def command(
     source: Path | None, out: Path | None, live: bool, include_all: bool, base_url: str | None
 ) -> None:

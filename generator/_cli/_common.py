@@ -14,7 +14,9 @@ __all__ = [
     "EXIT_FOUND",
     "EXIT_OK",
     "EXIT_USAGE",
+    "all_option",
     "api_errors",
+    "base_url_option",
     "from_option",
     "resolve_source",
 ]
@@ -43,6 +45,28 @@ def from_option(
         type=click.Path(exists=True, file_okay=False, path_type=Path),
         default=None,
         help=help_text,
+    )
+
+
+def all_option(*, with_live: bool) -> Callable[[F], F]:
+    """``--all``: include models that output neither image nor video."""
+    prefix = "With --live: include" if with_live else "Include"
+    return click.option(
+        "--all",
+        "include_all",
+        is_flag=True,
+        help=f"{prefix} models that output neither image nor video.",
+    )
+
+
+def base_url_option(*, with_live: bool) -> Callable[[F], F]:
+    """``--base-url``, from ``OXEN_BASE_URL`` by default."""
+    prefix = "With --live: API" if with_live else "API"
+    return click.option(
+        "--base-url",
+        envvar="OXEN_BASE_URL",
+        default=None,
+        help=f"{prefix} base URL (env OXEN_BASE_URL; default https://hub.oxen.ai).",
     )
 
 

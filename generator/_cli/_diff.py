@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from ._common import EXIT_FOUND, api_errors
+from ._common import EXIT_FOUND, all_option, api_errors, base_url_option
 
 __all__ = ["command"]
 
@@ -41,18 +41,8 @@ _FOLDER = click.Path(file_okay=False, dir_okay=True, path_type=Path)
     is_flag=True,
     help="Compare OLD with the live models endpoint (needs OXEN_API_KEY) instead of NEW.",
 )
-@click.option(
-    "--all",
-    "include_all",
-    is_flag=True,
-    help="With --live: include models that output neither image nor video.",
-)
-@click.option(
-    "--base-url",
-    envvar="OXEN_BASE_URL",
-    default=None,
-    help="With --live: API base URL (env OXEN_BASE_URL; default https://hub.oxen.ai).",
-)
+@all_option(with_live=True)
+@base_url_option(with_live=True)
 @click.option("-v", "--verbose", is_flag=True, help="Table: list cosmetic changes one by one.")
 def command(
     old: Path,

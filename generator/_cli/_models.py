@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from ._common import EXIT_OK, api_errors, from_option, resolve_source
+from ._common import (
+    EXIT_OK,
+    all_option,
+    api_errors,
+    base_url_option,
+    from_option,
+    resolve_source,
+)
 
 __all__ = ["command"]
 
@@ -34,13 +41,14 @@ def _row(model: Mapping[str, Any], module: str) -> dict[str, Any]:
 @click.option(
     "--live", is_flag=True, help="Ask the live models endpoint instead (needs OXEN_API_KEY)."
 )
-@click.option(
-    "--all", "include_all", is_flag=True, help="With --live: include non image/video models."
-)
+@all_option(with_live=True)
+@base_url_option(with_live=True)
 @click.option(
     "--json", "as_json", is_flag=True, help="Print JSON (a list of objects) instead of a table."
 )
-def command(source: Path | None, live: bool, include_all: bool, as_json: bool) -> None:
+def command(
+    source: Path | None, live: bool, include_all: bool, base_url: str | None, as_json: bool
+) -> None:
     """List the models: id, media type, endpoint, display name and generated module name."""
     from generator._names import module_names
     from generator._snapshot import read_models
@@ -49,7 +57,9 @@ def command(source: Path | None, live: bool, include_all: bool, as_json: bool) -
         from generator._fetch import fetch_catalog
 
         with api_errors():
-            models: list[Mapping[str, Any]] = list(fetch_catalog(include_all=include_all))
+            models: list[Mapping[str, Any]] = list(
+                fetch_catalog(include_all=include_all, base_url=base_url)
+            )
     else:
         entries, _ = read_models(resolve_source(source))
         models = [entry.model for entry in entries]

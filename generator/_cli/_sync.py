@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_OK, api_errors
+from ._common import EXIT_OK, all_option, api_errors, base_url_option
 
 __all__ = ["command"]
 
@@ -25,15 +25,8 @@ __all__ = ["command"]
     default=None,
     help="Snapshot folder (default: the embedded snapshot, generated/_schemas).",
 )
-@click.option(
-    "--all", "include_all", is_flag=True, help="Include models that output neither image nor video."
-)
-@click.option(
-    "--base-url",
-    envvar="OXEN_BASE_URL",
-    default=None,
-    help="API base URL (env OXEN_BASE_URL; default https://hub.oxen.ai).",
-)
+@all_option(with_live=False)
+@base_url_option(with_live=False)
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
