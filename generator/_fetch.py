@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from ._snapshot import media_type
 from .runtime._config import Config
 from .runtime._errors import NotFoundError, OxenError
 from .runtime._transport import Http
@@ -23,7 +24,6 @@ __all__ = [
     "FetchError",
     "fetch_catalog",
     "fetch_catalog_async",
-    "is_media_model",
 ]
 
 DEFAULT_BASE_URL = "https://hub.oxen.ai"
@@ -31,13 +31,6 @@ DEFAULT_BASE_URL = "https://hub.oxen.ai"
 
 class FetchError(OxenError):
     """The models endpoint answered something that is not a model list or model object."""
-
-
-def is_media_model(model: Mapping[str, Any]) -> bool:
-    """True for models whose output is an image or a video (what the queue accepts)."""
-    capabilities = model.get("capabilities")
-    outputs = capabilities.get("output") if isinstance(capabilities, Mapping) else None
-    return isinstance(outputs, list) and bool({"image", "video"} & set(outputs))
 
 
 def _config(api_key: str | None, base_url: str | None, timeout: float, retries: int) -> Config:
@@ -70,7 +63,7 @@ async def _list_ids(http: Http, include_all: bool) -> list[str]:
         for entry in data
         if isinstance(entry, dict)
         and isinstance(entry.get("id"), str)
-        and (include_all or is_media_model(entry))
+        and (include_all or media_type(entry) is not None)
     }
     return sorted(ids)
 

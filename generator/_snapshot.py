@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ._names import module_names
 
@@ -21,6 +21,7 @@ __all__ = [
     "ModelFile",
     "canonical_json",
     "default_snapshot_dir",
+    "media_type",
     "read_models",
     "request_schema",
     "schema_sha256",
@@ -35,6 +36,26 @@ _SCHEMA_KEYS = ("json_request_schema", "request_schema")
 def canonical_json(value: object) -> str:
     """Sorted keys, 2-space indent, UTF-8 text, newline at end: byte-stable."""
     return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def media_type(model: Mapping[str, Any]) -> Literal["image", "video"] | None:
+    """What the model outputs, as the queue sees it: ``capabilities.output``, else the endpoint.
+
+    ``None`` for models the queue does not accept (chat, embeddings, ...).
+    """
+    capabilities = model.get("capabilities")
+    outputs = capabilities.get("output") if isinstance(capabilities, Mapping) else None
+    outputs = outputs if isinstance(outputs, list) else []
+    if "video" in outputs:
+        return "video"
+    if "image" in outputs:
+        return "image"
+    endpoint = model.get("endpoint")
+    if endpoint == "/videos/generate":
+        return "video"
+    if endpoint in ("/images/generate", "/images/edit"):
+        return "image"
+    return None
 
 
 def request_schema(model: Mapping[str, Any]) -> Any:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from ._names import class_name, module_names, parameter_names
 from ._pycode import Atom, Expr, Group, literal
+from ._snapshot import media_type as snapshot_media_type
 from ._snapshot import request_schema, schema_sha256
 from ._types import Field, TypeDef, TypesError, request_types
 
@@ -110,22 +111,6 @@ class ModelSpec:
     types: tuple[TypeDef, ...]
     request_fields: tuple[Field, ...]
     problems: tuple[Problem, ...] = field(default=())
-
-
-def _media_type(model: Mapping[str, Any]) -> MediaType | None:
-    capabilities = model.get("capabilities")
-    outputs = capabilities.get("output") if isinstance(capabilities, Mapping) else None
-    outputs = outputs if isinstance(outputs, list) else []
-    if "video" in outputs:
-        return "video"
-    if "image" in outputs:
-        return "image"
-    endpoint = model.get("endpoint")
-    if endpoint == "/videos/generate":
-        return "video"
-    if endpoint in ("/images/generate", "/images/edit"):
-        return "image"
-    return None
 
 
 def _text(value: object) -> str:
@@ -225,7 +210,7 @@ def normalize(
     )
     if not isinstance(schema, dict):
         return error(pointer, "the request schema must be a JSON object")
-    media_type = _media_type(model)
+    media_type = snapshot_media_type(model)
     if media_type is None:
         return error("/capabilities/output", "the model outputs neither image nor video")
     try:

@@ -22,14 +22,13 @@ __all__ = ["command"]
 
 
 def _row(model: Mapping[str, Any], module: str) -> dict[str, Any]:
-    from generator._snapshot import request_schema, schema_sha256
-    from generator._spec import _media_type
+    from generator._snapshot import media_type, request_schema, schema_sha256
 
     schema = request_schema(model)
     return {
         "id": str(model.get("id")),
         "display_name": model.get("display_name"),
-        "media_type": _media_type(model),
+        "media_type": media_type(model),
         "endpoint": model.get("endpoint"),
         "module": module,
         "schema_sha256": schema_sha256(schema) if schema is not None else None,
