@@ -7,7 +7,6 @@ and the mapping of error envelopes to exceptions are the same as for the queue r
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -20,13 +19,10 @@ from .runtime._errors import NotFoundError, OxenError
 from .runtime._transport import Http
 
 __all__ = [
-    "DEFAULT_BASE_URL",
     "FetchError",
     "fetch_catalog",
     "fetch_catalog_async",
 ]
-
-DEFAULT_BASE_URL = "https://hub.oxen.ai"
 
 
 class FetchError(OxenError):
@@ -34,12 +30,7 @@ class FetchError(OxenError):
 
 
 def _config(api_key: str | None, base_url: str | None, timeout: float, retries: int) -> Config:
-    return Config(
-        api_key=api_key if api_key is not None else os.environ.get("OXEN_API_KEY", ""),
-        base_url=base_url or os.environ.get("OXEN_BASE_URL") or DEFAULT_BASE_URL,
-        timeout=timeout,
-        max_retries=retries,
-    )
+    return Config.from_env(api_key, base_url, timeout=timeout, max_retries=retries)
 
 
 async def _get_model(http: Http, model_id: str) -> dict[str, Any]:

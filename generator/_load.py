@@ -25,7 +25,6 @@ __all__ = ["DEFAULT_TTL", "LoadError", "load_model", "module_from_model"]
 # An hour: a catalog that changes weekly needs no fresher copy, and a long-running process
 # re-validates (one conditional request, usually a 304) once an hour at most.
 DEFAULT_TTL = 3600.0
-_DEFAULT_BASE_URL = "https://hub.oxen.ai"
 
 
 class LoadError(ValueError):
@@ -77,19 +76,14 @@ def load_model(
     """
     import httpx
 
+    from .runtime._config import Config
     from .runtime._model_cache import ModelCache, fetch_model
 
-    if client is not None:
-        config = client._config
-        api_key, base_url, timeout = config.api_key, config.api_base, config.timeout
-    else:
-        api_key = os.environ.get("OXEN_API_KEY", "")
-        base_url = (os.environ.get("OXEN_BASE_URL") or _DEFAULT_BASE_URL).rstrip("/")
-        timeout = 30.0
+    config = client._config if client is not None else Config.from_env()
     headers = {"User-Agent": "oxgen", "Accept": "application/json"}
-    if api_key:
-        headers["Authorization"] = f"Bearer {api_key}"
+    if config.api_key:
+        headers["Authorization"] = f"Bearer {config.api_key}"
     cache = ModelCache(cache_dir)
-    with httpx.Client(base_url=base_url, headers=headers, timeout=timeout) as http:
+    with httpx.Client(base_url=config.api_base, headers=headers, timeout=config.timeout) as http:
         entry = fetch_model(http, cache, model_id, ttl=ttl)
     return module_from_model(entry.model)

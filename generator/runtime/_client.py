@@ -40,8 +40,6 @@ T = TypeVar("T")
 EventsMode = Literal["auto", "sse", "poll"]
 JournalOption = str | os.PathLike[str] | Literal[False] | None
 
-DEFAULT_BASE_URL = "https://hub.oxen.ai"
-
 
 class Client:
     """A connection to the Oxen.ai inference API that runs queued generations.
@@ -81,9 +79,9 @@ class Client:
         from ._loop import LoopThread
         from ._runner import Runner
 
-        config = Config(
-            api_key=api_key if api_key is not None else os.environ.get("OXEN_API_KEY", ""),
-            base_url=(base_url or os.environ.get("OXEN_BASE_URL") or DEFAULT_BASE_URL),
+        config = Config.from_env(
+            api_key,
+            base_url,
             max_in_flight=max_in_flight,
             events=events,
             timeout=timeout,

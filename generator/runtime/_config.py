@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["Config"]
+__all__ = ["DEFAULT_BASE_URL", "Config"]
+
+DEFAULT_BASE_URL = "https://hub.oxen.ai"
 
 
 @dataclass(frozen=True)
@@ -17,7 +20,7 @@ class Config:
     """
 
     api_key: str = field(repr=False)
-    base_url: str = "https://hub.oxen.ai"
+    base_url: str = DEFAULT_BASE_URL
     max_in_flight: int = 8
     events: Literal["auto", "sse", "poll"] = "auto"
     # A single network wait (connect, read, write, pool); the event stream reads allow more.
@@ -56,6 +59,20 @@ class Config:
             raise ValueError("timeout must be positive")
         if self.time_scale < 0:
             raise ValueError("time_scale must not be negative")
+
+    @classmethod
+    def from_env(
+        cls, api_key: str | None = None, base_url: str | None = None, **options: Any
+    ) -> Config:
+        """A config whose key and host default to ``$OXEN_API_KEY`` and ``$OXEN_BASE_URL``.
+
+        The one place the environment is read, for the client, the fetcher and runtime mode.
+        """
+        return cls(
+            api_key=api_key if api_key is not None else os.environ.get("OXEN_API_KEY", ""),
+            base_url=base_url or os.environ.get("OXEN_BASE_URL") or DEFAULT_BASE_URL,
+            **options,
+        )
 
     @property
     def api_base(self) -> str:
