@@ -26,6 +26,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     is_integer,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -475,7 +476,7 @@ def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[18], 19)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or x not in _v_n1:
+    if not is_number(x) or x not in _v_n1:
         _v_add(e, p, brief(x) + _v_s[21], 22)
 
 

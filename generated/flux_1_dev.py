@@ -42,6 +42,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     is_integer,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -573,9 +574,9 @@ def _is_valid(instance: object) -> bool:
             return False
     if "guidance" in instance:
         v1 = instance["guidance"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 10:
+        if v1 < 0 or v1 > 10:
             return False
     if "image_size" in instance:
         v1 = instance["image_size"]
@@ -647,9 +648,9 @@ def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_3(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[25], 26)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 0:
             _v_add(e, p, brief(x) + _v_s[28], 29)
         if x > 10:
@@ -671,7 +672,7 @@ def _v_err_5(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_6(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[41], 42)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 1:
             _v_add(e, p, brief(x) + _v_s[44], 45)
         if x > 50:
@@ -688,7 +689,7 @@ def _v_err_7(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_8(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[41], 55)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 0:
             _v_add(e, p, brief(x) + _v_s[28], 57)
         if x > 100:

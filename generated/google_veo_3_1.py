@@ -39,6 +39,7 @@ from generator.runtime import (
     format_checker,
     format_fast_path,
     is_integer,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -436,7 +437,7 @@ def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[17], 18)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or x not in _v_n1:
+    if not is_number(x) or x not in _v_n1:
         _v_add(e, p, brief(x) + _v_s[20], 21)
 
 

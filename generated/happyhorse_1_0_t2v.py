@@ -26,6 +26,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     is_integer,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -418,7 +419,7 @@ def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[17], 18)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 3:
             _v_add(e, p, brief(x) + _v_s[20], 21)
         if x > 15:
@@ -440,7 +441,7 @@ def _v_err_4(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_5(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[17], 33)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 0:
             _v_add(e, p, brief(x) + _v_s[35], 36)
         if x > 2147483647:

@@ -44,6 +44,7 @@ from generator.runtime import (
     format_checker,
     format_fast_path,
     is_integer,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -374,7 +375,7 @@ def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[11], 12)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or x not in _v_n0:
+    if not is_number(x) or x not in _v_n0:
         _v_add(e, p, brief(x) + _v_s[14], 15)
 
 

@@ -33,6 +33,7 @@ from generator.runtime import (
     format_checker,
     format_fast_path,
     is_integer,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -797,7 +798,7 @@ def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[23], 24)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 3:
             _v_add(e, p, brief(x) + _v_s[26], 27)
         if x > 15:
@@ -918,7 +919,7 @@ def _v_err_17(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_18(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[23], 84)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 1:
             _v_add(e, p, brief(x) + _v_s[86], 87)
         if x > 15:

@@ -29,6 +29,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     is_integer,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -358,7 +359,7 @@ def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[16], 17)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 3:
             _v_add(e, p, brief(x) + _v_s[19], 20)
         if x > 15:

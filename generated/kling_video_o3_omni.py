@@ -29,6 +29,7 @@ from generator.runtime import (
     format_checker,
     format_fast_path,
     is_integer,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -802,7 +803,7 @@ def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[24], 25)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 3:
             _v_add(e, p, brief(x) + _v_s[27], 28)
         if x > 15:

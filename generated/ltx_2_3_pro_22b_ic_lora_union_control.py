@@ -29,6 +29,7 @@ from generator.runtime import (
     format_checker,
     format_fast_path,
     is_integer,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -559,9 +560,9 @@ def _is_valid(instance: object) -> bool:
             return False
     if _v_s[0] in instance:
         v1 = instance[_v_s[0]]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0.0:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 1.0:
+        if v1 < 0.0 or v1 > 1.0:
             return False
     if "duration" in instance:
         v1 = instance["duration"]
@@ -595,9 +596,9 @@ def _is_valid(instance: object) -> bool:
             return False
     if "video_conditioning_strength" in instance:
         v1 = instance["video_conditioning_strength"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0.0:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 1.0:
+        if v1 < 0.0 or v1 > 1.0:
             return False
     return True
 
@@ -638,9 +639,9 @@ def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[23], 24)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 0.0:
             _v_add(e, p, brief(x) + _v_s[26], 27)
         if x > 1.0:
@@ -650,14 +651,14 @@ def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_3(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[32], 33)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or x not in _v_n1:
+    if not is_number(x) or x not in _v_n1:
         _v_add(e, p, brief(x) + _v_s[35], 36)
 
 
 def _v_err_4(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[32], 38)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or x not in _v_n2:
+    if not is_number(x) or x not in _v_n2:
         _v_add(e, p, brief(x) + _v_s[40], 41)
 
 
@@ -693,9 +694,9 @@ def _v_err_9(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_10(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[23], 61)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 0.0:
             _v_add(e, p, brief(x) + _v_s[26], 63)
         if x > 1.0:

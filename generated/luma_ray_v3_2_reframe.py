@@ -32,6 +32,7 @@ from generator.runtime import (
     enforce,
     format_checker,
     format_fast_path,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -441,16 +442,16 @@ def _is_valid(instance: object) -> bool:
         if "w_norm" not in v1 or "h_norm" not in v1:
             return False
         v2 = v1["h_norm"]
-        if isinstance(v2, bool) or not isinstance(v2, (int, float)):
+        if type(v2) is not int and type(v2) is not float and not is_number(v2):
             return False
         v2 = v1["w_norm"]
-        if isinstance(v2, bool) or not isinstance(v2, (int, float)):
+        if type(v2) is not int and type(v2) is not float and not is_number(v2):
             return False
         v2 = v1["x_norm"]
-        if isinstance(v2, bool) or not isinstance(v2, (int, float)):
+        if type(v2) is not int and type(v2) is not float and not is_number(v2):
             return False
         v2 = v1["y_norm"]
-        if isinstance(v2, bool) or not isinstance(v2, (int, float)):
+        if type(v2) is not int and type(v2) is not float and not is_number(v2):
             return False
     return True
 
@@ -526,22 +527,22 @@ def _v_err_5(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_6(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[43], 44)
 
 
 def _v_err_7(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[43], 46)
 
 
 def _v_err_8(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[43], 48)
 
 
 def _v_err_9(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[43], 50)
 
 

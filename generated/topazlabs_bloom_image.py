@@ -31,6 +31,7 @@ from generator.runtime import (
     format_checker,
     format_fast_path,
     is_integer,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -459,9 +460,9 @@ def _is_valid(instance: object) -> bool:
             return False
     if "denoise" in instance:
         v1 = instance["denoise"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 1:
+        if v1 < 0 or v1 > 1:
             return False
     if "enhancement_strength" in instance:
         v1 = instance["enhancement_strength"]
@@ -476,9 +477,9 @@ def _is_valid(instance: object) -> bool:
         return False
     if "sharpen" in instance:
         v1 = instance["sharpen"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 1:
+        if v1 < 0 or v1 > 1:
             return False
     if "texture" in instance:
         v1 = instance["texture"]
@@ -512,7 +513,7 @@ def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[13], 14)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 1:
             _v_add(e, p, brief(x) + _v_s[16], 17)
         if x > 9:
@@ -520,9 +521,9 @@ def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[22], 23)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 0:
             _v_add(e, p, brief(x) + _v_s[25], 26)
         if x > 1:
@@ -549,9 +550,9 @@ def _v_err_5(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_6(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[22], 44)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 0:
             _v_add(e, p, brief(x) + _v_s[25], 46)
         if x > 1:
@@ -561,7 +562,7 @@ def _v_err_6(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_7(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[13], 50)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 1:
             _v_add(e, p, brief(x) + _v_s[16], 52)
         if x > 5:

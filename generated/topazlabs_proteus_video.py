@@ -30,6 +30,7 @@ from generator.runtime import (
     enforce,
     format_checker,
     format_fast_path,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -589,27 +590,27 @@ def _is_valid(instance: object) -> bool:
         return False
     if "blur" in instance:
         v1 = instance["blur"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < -1:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 1:
+        if v1 < -1 or v1 > 1:
             return False
     if "compression" in instance:
         v1 = instance["compression"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < -1:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 1:
+        if v1 < -1 or v1 > 1:
             return False
     if "details" in instance:
         v1 = instance["details"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < -1:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 1:
+        if v1 < -1 or v1 > 1:
             return False
     if "grain" in instance:
         v1 = instance["grain"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 0.1:
+        if v1 < 0 or v1 > 0.1:
             return False
     if "grain_type" in instance:
         v1 = instance["grain_type"]
@@ -617,9 +618,9 @@ def _is_valid(instance: object) -> bool:
             return False
     if "halo" in instance:
         v1 = instance["halo"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < -1:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 1:
+        if v1 < -1 or v1 > 1:
             return False
     v1 = instance["input_video"]
     if not isinstance(v1, str):
@@ -632,9 +633,9 @@ def _is_valid(instance: object) -> bool:
             return False
     if "noise" in instance:
         v1 = instance["noise"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < -1:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 1:
+        if v1 < -1 or v1 > 1:
             return False
     if "resolution" in instance:
         v1 = instance["resolution"]
@@ -642,7 +643,7 @@ def _is_valid(instance: object) -> bool:
             return False
     if "target_fps" in instance:
         v1 = instance["target_fps"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)):
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
         if v1 not in _v_n4:
             return False
@@ -680,9 +681,9 @@ def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[17], 18)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < -1:
             _v_add(e, p, brief(x) + _v_s[20], 21)
         if x > 1:
@@ -690,9 +691,9 @@ def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[17], 26)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < -1:
             _v_add(e, p, brief(x) + _v_s[20], 28)
         if x > 1:
@@ -700,9 +701,9 @@ def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_3(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[17], 32)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < -1:
             _v_add(e, p, brief(x) + _v_s[20], 34)
         if x > 1:
@@ -710,9 +711,9 @@ def _v_err_3(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_4(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[17], 38)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 0:
             _v_add(e, p, brief(x) + _v_s[40], 41)
         if x > 0.1:
@@ -727,9 +728,9 @@ def _v_err_5(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_6(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[17], 52)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < -1:
             _v_add(e, p, brief(x) + _v_s[20], 54)
         if x > 1:
@@ -749,9 +750,9 @@ def _v_err_8(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_9(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[17], 66)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < -1:
             _v_add(e, p, brief(x) + _v_s[20], 68)
         if x > 1:
@@ -766,9 +767,9 @@ def _v_err_10(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_11(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[17], 77)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or x not in _v_n4:
+    if not is_number(x) or x not in _v_n4:
         _v_add(e, p, brief(x) + _v_s[79], 80)
 
 

@@ -38,6 +38,7 @@ from generator.runtime import (
     did_you_mean,
     enforce,
     is_integer,
+    is_number,
 )
 
 if TYPE_CHECKING:
@@ -476,9 +477,9 @@ def _is_valid(instance: object) -> bool:
         return False
     if "guidance_scale" in instance:
         v1 = instance["guidance_scale"]
-        if isinstance(v1, bool) or not isinstance(v1, (int, float)) or v1 < 0:
+        if type(v1) is not int and type(v1) is not float and not is_number(v1):
             return False
-        if v1 > 10:
+        if v1 < 0 or v1 > 10:
             return False
     if "height" in instance:
         v1 = instance["height"]
@@ -534,9 +535,9 @@ def _v_err_0(x: object, p: str, e: list[ValidationIssue]) -> None:
 
 
 def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
-    if not (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if not is_number(x):
         _v_add(e, p, brief(x) + _v_s[14], 15)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 0:
             _v_add(e, p, brief(x) + _v_s[17], 18)
         if x > 10:
@@ -546,7 +547,7 @@ def _v_err_1(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_2(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[23], 24)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 1:
             _v_add(e, p, brief(x) + _v_s[26], 27)
         if x > 480:
@@ -561,7 +562,7 @@ def _v_err_3(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_4(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[23], 35)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 1:
             _v_add(e, p, brief(x) + _v_s[26], 37)
         if x > 120:
@@ -571,7 +572,7 @@ def _v_err_4(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_5(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[23], 42)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 1:
             _v_add(e, p, brief(x) + _v_s[26], 44)
         if x > 100:
@@ -591,7 +592,7 @@ def _v_err_7(x: object, p: str, e: list[ValidationIssue]) -> None:
 def _v_err_8(x: object, p: str, e: list[ValidationIssue]) -> None:
     if not is_integer(x):
         _v_add(e, p, brief(x) + _v_s[23], 53)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         if x < 1:
             _v_add(e, p, brief(x) + _v_s[26], 55)
         if x > 640:

@@ -62,14 +62,14 @@ GUARDS = {
     "object": "isinstance({v}, dict)",
     "array": "isinstance({v}, list)",
     "string": "isinstance({v}, str)",
-    "number": "isinstance({v}, (int, float)) and not isinstance({v}, bool)",
+    "number": "is_number({v})",
 }
 TYPE_TESTS = {
     "array": "isinstance({v}, list)",
     "boolean": "isinstance({v}, bool)",
     "integer": "is_integer({v})",
     "null": "{v} is None",
-    "number": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
+    "number": "is_number({v})",
     "object": "isinstance({v}, dict)",
     "string": "isinstance({v}, str)",
 }

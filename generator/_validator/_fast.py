@@ -229,9 +229,7 @@ class FastPath(CompilerBase):
             known = self.num_set(values)
             if single in ("number", "integer"):
                 return f"{v} not in {known}"
-            return (
-                f"isinstance({v}, bool) or not isinstance({v}, (int, float)) or {v} not in {known}"
-            )
+            return f"not is_number({v}) or {v} not in {known}"
         if values and all(isinstance(value, str) or is_number(value) for value in values):
             known = self.scalar_set(values)
             return (
@@ -248,11 +246,7 @@ class FastPath(CompilerBase):
             if isinstance(value, str):
                 guard = "" if single == "string" else f"not isinstance({v}, str) or "
             else:
-                guard = (
-                    ""
-                    if single in ("number", "integer")
-                    else f"isinstance({v}, bool) or not isinstance({v}, (int, float)) or "
-                )
+                guard = "" if single in ("number", "integer") else f"not is_number({v}) or "
             return f"{guard}{v} != {literal}"
         return f"not json_equal({v}, {self.json_const(value)})"
 
@@ -315,8 +309,11 @@ def type_fail(types: list[str], v: str) -> list[Stmt]:
             # Exact ints pass on the first test; is_integer handles bools, floats, subclasses.
             return if_(f"type({v}) is not int and not is_integer({v})", [RETURN_FALSE])
         if name == "number":
+            # Exact types first: one isinstance against a tuple costs several times more.
+            # Exact types first: one isinstance against a tuple costs several times more.
             return if_(
-                f"isinstance({v}, bool) or not isinstance({v}, (int, float))", [RETURN_FALSE]
+                f"type({v}) is not int and type({v}) is not float and not is_number({v})",
+                [RETURN_FALSE],
             )
         if name == "null":
             return if_(f"{v} is not None", [RETURN_FALSE])

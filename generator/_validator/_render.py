@@ -30,6 +30,7 @@ _RUNTIME_NAMES = (
     "format_checker",
     "format_fast_path",
     "is_integer",
+    "is_number",
     "json_equal",
     "json_in",
     "json_unique",
