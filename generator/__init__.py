@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._load import LoadError as LoadError
+    from ._load import StaleModelWarning as StaleModelWarning
     from ._load import load_model as load_model
     from ._validator import Validator as Validator
     from ._validator import compile_validator as compile_validator
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LoadError",
+    "StaleModelWarning",
     "ValidationIssue",
     "Validator",
     "compile_validator",

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import _http
-from ._errors import TransportError
+from ._errors import APIError, TransportError
 
 if TYPE_CHECKING:
     import httpx
@@ -38,6 +38,7 @@ __all__ = [
     "afetch_model",
     "default_cache_dir",
     "fetch_model",
+    "may_use_stale",
     "model_path",
     "plan_request",
 ]
@@ -149,6 +150,18 @@ def absorb(
     raise _http.api_error(status_code, body, headers, model_id=model_id)
 
 
+def may_use_stale(exc: BaseException) -> bool:
+    """Whether a failed confirmation leaves the cached copy usable.
+
+    Only failures that say nothing about the model do: the network (``TransportError``), a
+    rate limit, a server error. A 404 (retired), 401/403 (credentials) or 400 is an answer, and
+    hiding it behind an old copy would mislead.
+    """
+    if isinstance(exc, TransportError):
+        return True
+    return isinstance(exc, APIError) and (exc.status_code == 429 or exc.status_code >= 500)
+
+
 def _decode(response: httpx.Response) -> object:
     from ._transport import decode_body
 
@@ -186,19 +199,8 @@ def fetch_model(http: httpx.Client, cache: ModelCache, model_id: str, *, ttl: fl
     try:
         response = http.get(model_path(model_id), headers=headers)
     except httpx.HTTPError as exc:
-        raise TransportError(
-            f"GET {model_path(model_id)} failed: {exc}", model_id=model_id
-        ) from exc
-    fresh = absorb(
-        entry,
-        response.status_code,
-        response.headers,
-        _decode(response),
-        model_id=model_id,
-        now=time.time(),
-    )
-    cache.put(base_url, model_id, fresh)
-    return fresh
+        raise _transport_error(model_id, exc) from exc
+    return _store(cache, base_url, model_id, entry, response)
 
 
 async def afetch_model(
@@ -215,16 +217,5 @@ async def afetch_model(
     try:
         response = await http.get(model_path(model_id), headers=headers)
     except httpx.HTTPError as exc:
-        raise TransportError(
-            f"GET {model_path(model_id)} failed: {exc}", model_id=model_id
-        ) from exc
-    fresh = absorb(
-        entry,
-        response.status_code,
-        response.headers,
-        _decode(response),
-        model_id=model_id,
-        now=time.time(),
-    )
-    cache.put(base_url, model_id, fresh)
-    return fresh
+        raise _transport_error(model_id, exc) from exc
+    return _store(cache, base_url, model_id, entry, response)

@@ -13,9 +13,17 @@ from typing import Any
 import pytest
 
 import generator
-from generator._load import LoadError, module_from_model
+from generator._load import LoadError, StaleModelWarning, module_from_model
 from generator.emulator import Emulator
-from generator.runtime import Client, NotFoundError, Result
+from generator.runtime import (
+    APIError,
+    AuthenticationError,
+    Client,
+    NotFoundError,
+    Result,
+    TransportError,
+)
+from generator.runtime._model_cache import CachedModel, ModelCache, may_use_stale
 
 from .conftest import SNAPSHOT, snapshot_models
 
@@ -179,8 +187,82 @@ def test_loaded_module_runs_through_a_client(
     assert oxen_emulator.stats()["jobs"]["succeeded"] == 1
 
 
+def _unreachable() -> Client:
+    """A client for a loopback port nothing listens on (bound, then closed)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return Client("key", f"http://127.0.0.1:{port}", journal=False, timeout=2.0)
+
+
+def test_offline_uses_the_cached_copy_with_a_warning(
+    oxen_emulator: Emulator, tmp_path: Path
+) -> None:
+    online = generator.load_model("flux-1-dev", cache_dir=tmp_path, ttl=0)
+    cache = ModelCache(tmp_path)
+    copy = cache.get(oxen_emulator.base_url, "flux-1-dev")
+    assert copy is not None
+    with _unreachable() as client:
+        # The same copy, as if this (now unreachable) host had served it 90 minutes ago.
+        stale = CachedModel(copy.model, copy.etag, copy.confirmed_at - 5400)
+        cache.put(client._config.api_base, "flux-1-dev", stale)
+        with pytest.warns(StaleModelWarning, match=r"'flux-1-dev'.*cached 90 min ago"):
+            offline = generator.load_model("flux-1-dev", client=client, cache_dir=tmp_path, ttl=0)
+        assert offline.SCHEMA_SHA256 == online.SCHEMA_SHA256
+        assert offline.is_valid({"prompt": "a lighthouse"})
+        with pytest.raises(TransportError):
+            generator.load_model(
+                "flux-1-dev", client=client, cache_dir=tmp_path, ttl=0, stale=False
+            )
+
+
+def test_offline_without_a_cached_copy_raises(tmp_path: Path) -> None:
+    with _unreachable() as client, pytest.raises(TransportError):
+        generator.load_model("flux-1-dev", client=client, cache_dir=tmp_path, ttl=0)
+
+
+def test_a_server_error_falls_back_but_a_404_never_does(
+    oxen_emulator: Emulator, tmp_path: Path
+) -> None:
+    generator.load_model("flux-1-dev", cache_dir=tmp_path, ttl=0)
+    oxen_emulator.fail_next(1, 503)
+    with pytest.warns(StaleModelWarning, match="HTTP 503"):
+        module = generator.load_model("flux-1-dev", cache_dir=tmp_path, ttl=0)
+    assert module.MODEL_ID == "flux-1-dev"
+    # A cached copy of a model the API no longer has: the 404 is the answer, not the copy.
+    cache = ModelCache(tmp_path)
+    (entry,) = tmp_path.rglob("*.json")
+    record = json.loads(entry.read_text(encoding="utf-8"))
+    cache.put(
+        oxen_emulator.base_url,
+        "retired-model",
+        CachedModel({**record["model"], "id": "retired-model"}, None, 0.0),
+    )
+    with pytest.raises(NotFoundError):
+        generator.load_model("retired-model", cache_dir=tmp_path, ttl=0)
+
+
+@pytest.mark.parametrize(
+    ("error", "usable"),
+    [
+        (TransportError("connection refused"), True),
+        (APIError("busy", status_code=429), True),
+        (APIError("down", status_code=503), True),
+        (NotFoundError("gone", status_code=404), False),
+        (AuthenticationError("bad key", status_code=401), False),
+        (APIError("bad request", status_code=400), False),
+    ],
+)
+def test_only_failures_that_say_nothing_about_the_model_allow_a_stale_copy(
+    error: Exception, usable: bool
+) -> None:
+    assert may_use_stale(error) is usable
+
+
 def test_load_model_is_exported_lazily() -> None:
-    assert {"LoadError", "load_model"} <= set(generator.__all__)
+    assert {"LoadError", "StaleModelWarning", "load_model"} <= set(generator.__all__)
     assert generator.LoadError is LoadError
     with pytest.raises(AttributeError):
         _ = generator.no_such_name
