@@ -48,6 +48,9 @@ class Config:
     reconcile_window: float = 120.0
     submit_settle: float = 2.0
     max_submit_attempts: int = 3
+    # A 429 enqueue did nothing, so it is retried until the call's deadline; without one,
+    # until this many seconds have been spent waiting out rate limits (then RateLimited).
+    rate_limit_patience: float = 600.0
     time_scale: float = 1.0
 
     def __post_init__(self) -> None:
@@ -57,6 +60,8 @@ class Config:
             raise ValueError(f"events must be 'auto', 'sse' or 'poll', not {self.events!r}")
         if self.timeout <= 0:
             raise ValueError("timeout must be positive")
+        if self.rate_limit_patience < 0:
+            raise ValueError("rate_limit_patience must not be negative")
         if self.time_scale < 0:
             raise ValueError("time_scale must not be negative")
 

@@ -1,10 +1,19 @@
 """The job journal: an SQLite file that outlives the process.
 
-Every generation id is written before ``submit`` returns, then its status and result URL as
-they change, so ``Client.recover()`` and ``oxgen jobs`` can find work a crashed process left
-behind. It never holds the API key, only the API base URL, model, a hash of the payload and
-what the server said. The file is created with mode 0600 (payload hashes and result URLs
-are private) and uses WAL so a reader (``oxgen jobs list``) never blocks the runner.
+Two tables. ``submissions`` holds one *intent* per enqueue, written and committed before the
+first ``POST`` leaves: a crash between sending and hearing the answer then leaves a
+``sending`` row that ``Client.recover()`` settles against the queue, so paid work is never
+lost. ``jobs`` holds every generation id (recorded in the same transaction that settles its
+intent), then its status and result URL as they change, so ``Client.recover()`` and
+``oxgen jobs`` can find work a crashed process left behind.
+
+Privacy: the journal never holds the API key, only the API base URL, model, a hash of the
+payload and what the server said. The payload itself (its JSON) is kept only while its
+intent is unsettled (``sending`` or ``ambiguous``), because matching queue rows needs it; it
+is set to NULL as soon as the intent is ``settled`` or ``not-enqueued``. The file is created
+with mode 0600 (payloads, hashes and result URLs are private) and uses WAL so a reader
+(``oxgen jobs list``) never blocks the runner. Tables are created with ``IF NOT EXISTS``, so
+a journal written by an older version gains the new table on first open.
 """
 
 from __future__ import annotations
@@ -15,12 +24,21 @@ import os
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Journal", "JournalEntry", "default_journal_path", "payload_sha256"]
+__all__ = [
+    "SENDING",
+    "UNSETTLED",
+    "Intent",
+    "Journal",
+    "JournalEntry",
+    "default_journal_path",
+    "payload_sha256",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -36,9 +54,36 @@ CREATE TABLE IF NOT EXISTS jobs (
     updated_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status);
+CREATE TABLE IF NOT EXISTS submissions (
+    intent_id TEXT PRIMARY KEY,
+    base_url TEXT NOT NULL,
+    model_id TEXT NOT NULL,
+    payload_sha256 TEXT NOT NULL,
+    num_generations INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    payload_json TEXT,
+    candidates TEXT,
+    generation_ids TEXT,
+    sent_at REAL NOT NULL,
+    last_sent_at REAL NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS submissions_status ON submissions (status);
 """
 
 _OPEN = ("queued", "processing")
+# Intent statuses: the POST may be on its way (or its answer was lost); the answer was
+# recorded; nothing was created; the queue shows a different number of matching rows.
+SENDING = "sending"
+SETTLED = "settled"
+NOT_ENQUEUED = "not-enqueued"
+AMBIGUOUS = "ambiguous"
+UNSETTLED = (SENDING, AMBIGUOUS)
+_INTENT_COLUMNS = (
+    "intent_id, base_url, model_id, payload_sha256, num_generations, status, payload_json, "
+    "candidates, generation_ids, sent_at, last_sent_at, created_at, updated_at"
+)
 _COLUMNS = (
     "generation_id, base_url, model_id, payload_sha256, status, media_type, result_url, error, "
     "created_at, updated_at"
@@ -80,6 +125,53 @@ class JournalEntry:
     @property
     def is_open(self) -> bool:
         return self.status in _OPEN
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One submission: what was (or is being) sent, and what came of it.
+
+    ``sent_at`` is when the first POST was about to leave, ``last_sent_at`` the latest
+    (re)send: a lost enqueue created its rows between the two plus one request timeout.
+    ``payload`` is ``None`` once the intent is settled (see the module docstring).
+    """
+
+    intent_id: str
+    base_url: str
+    model_id: str
+    payload_sha256: str
+    num_generations: int
+    status: str
+    payload: Mapping[str, Any] | None
+    candidates: tuple[str, ...]
+    generation_ids: tuple[str, ...]
+    sent_at: float
+    last_sent_at: float
+    created_at: float
+    updated_at: float
+
+    @property
+    def is_settled(self) -> bool:
+        return self.status not in UNSETTLED
+
+    @classmethod
+    def _from_row(cls, row: tuple[Any, ...]) -> Intent:
+        (iid, base, model, sha, num, status, payload, cands, gids, sent, last, made, upd) = row
+        return cls(
+            iid,
+            base,
+            model,
+            sha,
+            int(num),
+            status,
+            json.loads(payload) if payload is not None else None,
+            tuple(json.loads(cands)) if cands else (),
+            tuple(json.loads(gids)) if gids else (),
+            sent,
+            last,
+            made,
+            upd,
+        )
 
 
 class Journal:
@@ -168,3 +260,108 @@ class Journal:
         with self._lock:
             rows = self._db.execute(query, args).fetchall()
         return [JournalEntry(*row) for row in rows]
+
+    # Submission intents.
+
+    def begin_intent(
+        self, *, base_url: str, model_id: str, payload: Mapping[str, Any], num_generations: int
+    ) -> str:
+        """Write (and commit) a ``sending`` intent; call it before the POST leaves."""
+        intent_id = uuid.uuid4().hex
+        now = time.time()
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+        with self._lock, self._db:
+            self._db.execute(
+                f"INSERT INTO submissions ({_INTENT_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?)",
+                (
+                    intent_id,
+                    base_url,
+                    model_id,
+                    payload_sha256(payload),
+                    num_generations,
+                    SENDING,
+                    text,
+                    now,
+                    now,
+                    now,
+                    now,
+                ),
+            )
+        return intent_id
+
+    def resending(self, intent_id: str) -> None:
+        """Note that the POST is about to be sent again (it widens the matching window)."""
+        now = time.time()
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE submissions SET last_sent_at = ?, updated_at = ? WHERE intent_id = ?",
+                (now, now, intent_id),
+            )
+
+    def settle_intent(self, intent_id: str, generation_ids: list[str]) -> None:
+        """Record the generations an intent created and mark it settled, in one transaction:
+        after a crash, either both are on disk or the intent is still ``sending``."""
+        now = time.time()
+        with self._lock, self._db:
+            found = self._db.execute(
+                "SELECT base_url, model_id, payload_sha256 FROM submissions WHERE intent_id = ?",
+                (intent_id,),
+            ).fetchone()
+            if found is None:
+                raise KeyError(intent_id)
+            base_url, model_id, payload_hash = found
+            self._db.executemany(
+                f"INSERT OR IGNORE INTO jobs ({_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, 'queued', NULL, NULL, NULL, ?, ?)",
+                [(gid, base_url, model_id, payload_hash, now, now) for gid in generation_ids],
+            )
+            self._db.execute(
+                "UPDATE submissions SET status = ?, payload_json = NULL, candidates = NULL, "
+                "generation_ids = ?, updated_at = ? WHERE intent_id = ?",
+                (SETTLED, json.dumps(generation_ids), now, intent_id),
+            )
+
+    def not_enqueued(self, intent_id: str) -> None:
+        """Mark an intent as having created nothing; its payload is dropped."""
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE submissions SET status = ?, payload_json = NULL, updated_at = ? "
+                "WHERE intent_id = ?",
+                (NOT_ENQUEUED, time.time(), intent_id),
+            )
+
+    def ambiguous(self, intent_id: str, candidates: list[str] | tuple[str, ...]) -> None:
+        """Mark an intent the queue could not decide; the payload stays (a person decides)."""
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE submissions SET status = ?, candidates = ?, updated_at = ? "
+                "WHERE intent_id = ?",
+                (AMBIGUOUS, json.dumps(sorted(candidates)), time.time(), intent_id),
+            )
+
+    def intents(
+        self, *, statuses: tuple[str, ...] | None = None, base_url: str | None = None
+    ) -> list[Intent]:
+        """Intents, oldest first; ``statuses`` filters (e.g. ``UNSETTLED``)."""
+        query = f"SELECT {_INTENT_COLUMNS} FROM submissions"
+        clauses: list[str] = []
+        args: list[object] = []
+        if statuses is not None:
+            clauses.append(f"status IN ({', '.join('?' for _ in statuses)})")
+            args.extend(statuses)
+        if base_url is not None:
+            clauses.append("base_url = ?")
+            args.append(base_url)
+        if clauses:
+            query += " WHERE " + " AND ".join(clauses)
+        query += " ORDER BY sent_at, intent_id"
+        with self._lock:
+            rows = self._db.execute(query, args).fetchall()
+        return [Intent._from_row(row) for row in rows]
+
+    def generation_ids(self) -> set[str]:
+        """Every generation id the journal knows (no lost enqueue may adopt one of them)."""
+        with self._lock:
+            rows = self._db.execute("SELECT generation_id FROM jobs").fetchall()
+        return {row[0] for row in rows}

@@ -22,7 +22,7 @@ import httpx
 
 from . import _protocol
 from ._config import Config
-from ._enqueue import QUEUE_PATH, enqueue
+from ._enqueue import QUEUE_PATH, Ledger, enqueue, settle_intents
 from ._errors import (
     DeadlineExceeded,
     JobCancelled,
@@ -33,7 +33,7 @@ from ._errors import (
 )
 from ._events import EventStream
 from ._job import Job, _Controller
-from ._journal import Journal, default_journal_path, payload_sha256
+from ._journal import Journal, default_journal_path
 from ._protocol import OpenJob, Row
 from ._result import Result, credentials_for
 from ._slots import Slots
@@ -74,6 +74,7 @@ class Runner:
         self.controller = controller
         self.http = http
         self.journal = journal
+        self.ledger = None if journal is None else Ledger(journal, config.api_base)
         self.slots = Slots(config.max_in_flight)
         self.open: dict[str, _Tracked] = {}
         self.known_ids: set[str] = set()
@@ -407,7 +408,14 @@ class Runner:
     ) -> list[Job]:
         try:
             rows = await enqueue(
-                self.http, model_id, payload, num, known_ids=self.known_ids, lock=self.submit_lock
+                self.http,
+                model_id,
+                payload,
+                num,
+                known_ids=self.known_ids,
+                lock=self.submit_lock,
+                deadline_at=deadline_at,
+                ledger=self.ledger,  # journals the ids (and settles the intent) before returning
             )
         except BaseException:
             self.slots.release(num)
@@ -428,13 +436,6 @@ class Runner:
             self.slots.force(extra)
         elif extra < 0:
             self.slots.release(-extra)
-        if self.journal is not None:
-            self.journal.record(
-                [job.id for job in jobs],
-                base_url=self.config.api_base,
-                model_id=model_id,
-                payload_hash=payload_sha256(payload),
-            )
         for job, row in zip(jobs, rows, strict=True):
             tracked = self._track(job, deadline_at)
             job._publish(self._event(job, JobStatus.QUEUED, "submit", row))
@@ -541,10 +542,14 @@ class Runner:
         return job
 
     async def recover(self) -> list[Job]:
-        """Re-attach every open journal entry of this API; one reconcile settles them all."""
-        if self.journal is None:
+        """Settle the submissions a crash left unanswered (their rows join the journal), then
+        re-attach every open journal entry of this API; one reconcile settles them all."""
+        if self.journal is None or self.ledger is None:
             return []
         await self._ensure_watching()
+        await settle_intents(
+            self.http, self.ledger, known_ids=self.known_ids, lock=self.submit_lock
+        )
         jobs = []
         for entry in self.journal.entries(open_only=True, base_url=self.config.api_base):
             tracked = self.open.get(entry.generation_id)

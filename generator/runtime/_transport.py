@@ -81,8 +81,18 @@ class Http:
     ) -> None:
         """Wait before resending a request that did not act (refused, or never arrived).
 
-        Waits the server's ``Retry-After`` or jittered backoff, capped; after ``max_retries``
-        refusals raises the API's own error (e.g. ``RateLimited``) or a ``TransportError``.
+        Waits ``refusal_delay``; see there for when it gives up instead.
+        """
+        await self.sleep(self.refusal_delay(exc, refusals, what=what, model_id=model_id))
+
+    def refusal_delay(
+        self, exc: NotSent, refusals: int, *, what: str, model_id: str | None
+    ) -> float:
+        """Seconds to wait before the ``refusals + 1``-th attempt of a request that did not act.
+
+        The server's ``Retry-After`` or jittered backoff, capped at ``retry_after_cap``; after
+        ``max_retries`` refusals raises the API's own error (e.g. ``RateLimited``) or a
+        ``TransportError``. Split from the sleep so a caller with a deadline can check first.
         """
         config = self.config
         if refusals > config.max_retries:
@@ -95,7 +105,7 @@ class Http:
             delay = _http.backoff_delay(
                 refusals, base=config.backoff_base, cap=config.backoff_cap, rng=self.rng
             )
-        await self.sleep(min(delay, config.retry_after_cap))
+        return min(delay, config.retry_after_cap)
 
     async def request(
         self,
