@@ -19,7 +19,9 @@ import click
 from ._common import EXIT_FOUND, EXIT_OK, EXIT_USAGE, api_errors
 
 if TYPE_CHECKING:
-    from generator.runtime._journal import Journal, JournalEntry
+    from rich.console import Console
+
+    from generator.runtime._journal import Intent, Journal, JournalEntry
 
 __all__ = ["command"]
 
@@ -57,6 +59,29 @@ def _when(timestamp: float) -> str:
     return datetime.datetime.fromtimestamp(timestamp).isoformat(sep=" ", timespec="seconds")
 
 
+def _print_unsettled(console: Console, intents: list[Intent]) -> None:
+    """Submissions whose outcome is not journaled: paid work may hide behind them."""
+    from rich.table import Table
+
+    table = Table(title=f"{len(intents)} unsettled submissions")
+    for column in ("submission", "model", "n", "status", "sent", "candidates"):
+        table.add_column(column)
+    for intent in intents:
+        table.add_row(
+            intent.intent_id,
+            intent.model_id,
+            str(intent.num_generations),
+            intent.status,
+            _when(intent.sent_at),
+            ", ".join(intent.candidates),
+        )
+    console.print(table)
+    console.print(
+        "'sending': Client.recover() settles it against the queue. 'ambiguous': the "
+        "candidates on the queue may be this submission; check them before resubmitting."
+    )
+
+
 @click.group("jobs")
 def command() -> None:
     """Generations recorded in the local job journal."""
@@ -68,14 +93,20 @@ def command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def list_jobs(journal_path: Path | None, open_only: bool, as_json: bool) -> None:
     """List journaled generations, oldest first."""
+    from generator.runtime._journal import UNSETTLED
+
     journal = _open(journal_path)
     entries = journal.entries(open_only=open_only)
+    intents = journal.intents(statuses=UNSETTLED)
     journal.close()
     if as_json:
         click.echo(json.dumps([asdict(entry) for entry in entries], indent=2))
         raise SystemExit(EXIT_OK)
     from rich.console import Console
     from rich.table import Table
+
+    if intents:
+        _print_unsettled(Console(), intents)
 
     table = Table(title=f"{len(entries)} jobs")
     for column in ("generation", "model", "status", "created", "result"):

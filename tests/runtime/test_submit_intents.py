@@ -187,3 +187,35 @@ def test_an_older_journal_gains_the_submissions_table(tmp_path: Path) -> None:
         assert (intent.status, intent.payload, intent.generation_ids) == ("settled", None, ("g2",))
     finally:
         journal.close()
+
+
+def test_jobs_list_shows_unsettled_submissions(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator._cli import main
+
+    path = tmp_path / "journal.sqlite3"
+    journal = Journal(path)
+    sending = journal.begin_intent(
+        base_url="https://api.test", model_id="flux", payload={"p": 1}, num_generations=2
+    )
+    ambiguous = journal.begin_intent(
+        base_url="https://api.test", model_id="flux", payload={"p": 2}, num_generations=1
+    )
+    journal.ambiguous(ambiguous, ["cand-b", "cand-a"])
+    settled = journal.begin_intent(
+        base_url="https://api.test", model_id="flux", payload={"p": 3}, num_generations=1
+    )
+    journal.settle_intent(settled, ["g1"])
+    journal.close()
+    listed = CliRunner().invoke(
+        main, ["jobs", "list", "--journal", str(path)], env={"COLUMNS": "300"}
+    )
+    assert listed.exit_code == 0, listed.output
+    assert "2 unsettled submissions" in listed.output
+    assert sending in listed.output
+    assert ambiguous in listed.output
+    assert "cand-a, cand-b" in listed.output
+    assert settled not in listed.output
+    as_json = CliRunner().invoke(main, ["jobs", "list", "--json", "--journal", str(path)])
+    assert [entry["generation_id"] for entry in json.loads(as_json.output)] == ["g1"]
