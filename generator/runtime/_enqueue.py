@@ -179,7 +179,7 @@ class _Submission:
             )
             self.ledger.live.add(self.intent_id)
         else:
-            journal.resending(self.intent_id)
+            journal.resending(self.intent_id, self.payload)
 
     async def _wait(self, delay: float, why: str) -> None:
         if self.deadline_at is not None and self._now() + delay > self.deadline_at:
@@ -264,6 +264,10 @@ async def settle_intents(
     timeout: rows found are journaled (and so re-attached by ``recover()``), no rows marks it
     ``not-enqueued``, a mismatched count marks it ``ambiguous`` and logs the candidates.
     Returns the adopted generation ids. Never raises for one intent it cannot settle.
+
+    An intent another live process is still sending (a shared journal) may be settled here
+    too; that process's own outcome then overwrites the status, and the rows it adopts are
+    journaled with ``INSERT OR IGNORE``: nothing is resent, and nothing is lost.
     """
     journal = ledger.journal
     config = http.config

@@ -290,13 +290,19 @@ class Journal:
             )
         return intent_id
 
-    def resending(self, intent_id: str) -> None:
-        """Note that the POST is about to be sent again (it widens the matching window)."""
+    def resending(self, intent_id: str, payload: Mapping[str, Any]) -> None:
+        """Note that the POST is about to be sent again (it widens the matching window).
+
+        The intent is ``sending`` again, payload included, even if another process's
+        ``recover()`` marked it ``not-enqueued`` meanwhile: this send may create rows.
+        """
         now = time.time()
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
         with self._lock, self._db:
             self._db.execute(
-                "UPDATE submissions SET last_sent_at = ?, updated_at = ? WHERE intent_id = ?",
-                (now, now, intent_id),
+                "UPDATE submissions SET status = ?, payload_json = ?, last_sent_at = ?, "
+                "updated_at = ? WHERE intent_id = ?",
+                (SENDING, text, now, now, intent_id),
             )
 
     def settle_intent(self, intent_id: str, generation_ids: list[str]) -> None:

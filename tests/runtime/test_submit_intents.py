@@ -219,3 +219,20 @@ def test_jobs_list_shows_unsettled_submissions(tmp_path: Path) -> None:
     assert settled not in listed.output
     as_json = CliRunner().invoke(main, ["jobs", "list", "--json", "--journal", str(path)])
     assert [entry["generation_id"] for entry in json.loads(as_json.output)] == ["g1"]
+
+
+def test_a_resend_makes_the_intent_sending_again(tmp_path: Path) -> None:
+    """Another process's recover() may have closed it; this send can still create rows."""
+    journal = Journal(tmp_path / "journal.sqlite3")
+    try:
+        intent_id = journal.begin_intent(
+            base_url="https://api.test", model_id="flux", payload={"p": 1}, num_generations=1
+        )
+        journal.not_enqueued(intent_id)
+        assert journal.intents()[0].payload is None
+        journal.resending(intent_id, {"p": 1})
+        (intent,) = journal.intents()
+        assert (intent.status, intent.payload) == ("sending", {"p": 1})
+        assert intent.last_sent_at >= intent.sent_at
+    finally:
+        journal.close()
