@@ -51,6 +51,8 @@ class Client:
     open jobs) or ``"auto"`` (the stream, falling back to polling while it is unavailable).
     ``journal`` is the SQLite job journal: ``None`` for the default file in the user data
     directory, a path, or ``False`` for none. ``timeout`` bounds every single network wait.
+    ``rate_limit_patience``: how many seconds in all a submit without a ``deadline`` waits out
+    429 refusals before raising ``RateLimited`` (with a deadline, the deadline decides).
     ``strict_keys`` turns unknown payload keys from a warning into a ``PayloadError``.
     ``schema_check`` is the drift guard for generated modules' calls: before a model's first
     submit in the process its live schema hash is compared with the module's ``SCHEMA_SHA256``
@@ -70,6 +72,7 @@ class Client:
         events: EventsMode = "auto",
         journal: JournalOption = None,
         timeout: float = 30.0,
+        rate_limit_patience: float = 600.0,
         strict_keys: bool = False,
         schema_check: SchemaCheck = "warn",
         time_scale: float = 1.0,
@@ -85,6 +88,7 @@ class Client:
             max_in_flight=max_in_flight,
             events=events,
             timeout=timeout,
+            rate_limit_patience=rate_limit_patience,
             time_scale=time_scale,
         )
         if schema_check not in ("warn", "error", "off"):

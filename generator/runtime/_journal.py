@@ -245,21 +245,29 @@ class Journal:
     def entries(
         self, *, open_only: bool = False, base_url: str | None = None
     ) -> list[JournalEntry]:
-        query = f"SELECT {_COLUMNS} FROM jobs"
+        rows = self._select(
+            f"SELECT {_COLUMNS} FROM jobs",
+            _OPEN if open_only else None,
+            base_url,
+            "created_at, generation_id",
+        )
+        return [JournalEntry(*row) for row in rows]
+
+    def _select(
+        self, select: str, statuses: tuple[str, ...] | None, base_url: str | None, order: str
+    ) -> list[tuple[Any, ...]]:
+        """``select`` filtered by status and base URL (when given), in ``order``."""
         clauses: list[str] = []
         args: list[object] = []
-        if open_only:
-            clauses.append("status IN (?, ?)")
-            args.extend(_OPEN)
+        if statuses is not None:
+            clauses.append(f"status IN ({', '.join('?' for _ in statuses)})")
+            args.extend(statuses)
         if base_url is not None:
             clauses.append("base_url = ?")
             args.append(base_url)
-        if clauses:
-            query += " WHERE " + " AND ".join(clauses)
-        query += " ORDER BY created_at, generation_id"
+        query = select + (" WHERE " + " AND ".join(clauses) if clauses else "")
         with self._lock:
-            rows = self._db.execute(query, args).fetchall()
-        return [JournalEntry(*row) for row in rows]
+            return list(self._db.execute(f"{query} ORDER BY {order}", args).fetchall())
 
     # Submission intents.
 
@@ -350,20 +358,9 @@ class Journal:
         self, *, statuses: tuple[str, ...] | None = None, base_url: str | None = None
     ) -> list[Intent]:
         """Intents, oldest first; ``statuses`` filters (e.g. ``UNSETTLED``)."""
-        query = f"SELECT {_INTENT_COLUMNS} FROM submissions"
-        clauses: list[str] = []
-        args: list[object] = []
-        if statuses is not None:
-            clauses.append(f"status IN ({', '.join('?' for _ in statuses)})")
-            args.extend(statuses)
-        if base_url is not None:
-            clauses.append("base_url = ?")
-            args.append(base_url)
-        if clauses:
-            query += " WHERE " + " AND ".join(clauses)
-        query += " ORDER BY sent_at, intent_id"
-        with self._lock:
-            rows = self._db.execute(query, args).fetchall()
+        rows = self._select(
+            f"SELECT {_INTENT_COLUMNS} FROM submissions", statuses, base_url, "sent_at, intent_id"
+        )
         return [Intent._from_row(row) for row in rows]
 
     def generation_ids(self) -> set[str]:

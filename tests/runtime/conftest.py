@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import sqlite3
 import time
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -244,3 +246,13 @@ def wait_until(predicate: Callable[[], bool], *, timeout: float = 10.0) -> None:
         if time.monotonic() > end:
             raise AssertionError("condition not reached in time")
         time.sleep(0.002)
+
+
+def read_intents(path: Path) -> list[dict[str, Any]]:
+    """The journal's submissions table as a fresh connection sees it: only committed rows."""
+    db = sqlite3.connect(path)
+    try:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute("SELECT * FROM submissions ORDER BY sent_at")]
+    finally:
+        db.close()

@@ -15,7 +15,7 @@ import pytest
 from generator.runtime import AmbiguousSubmit, Client, InsufficientCredits
 from generator.runtime._journal import Journal
 
-from .conftest import FakeApi, respond, wait_until
+from .conftest import FakeApi, read_intents, respond, wait_until
 
 QUEUE = "/api/ai/queue"
 
@@ -32,23 +32,13 @@ def _client(api: FakeApi, journal: Path, **kwargs: Any) -> Client:
     )
 
 
-def _intents(path: Path) -> list[dict[str, Any]]:
-    """The submissions table as a fresh connection sees it: only committed rows."""
-    db = sqlite3.connect(path)
-    try:
-        db.row_factory = sqlite3.Row
-        return [dict(row) for row in db.execute("SELECT * FROM submissions ORDER BY sent_at")]
-    finally:
-        db.close()
-
-
 def test_intent_is_committed_before_the_request_leaves(api: FakeApi, make_client: Any) -> None:
     seen: list[list[dict[str, Any]]] = []
     client = make_client(api, events="poll")
     journal_path: Path = client._runner.journal.path
 
     def look(request: httpx.Request) -> None:
-        seen.append(_intents(journal_path))  # falls through: the fake then enqueues
+        seen.append(read_intents(journal_path))  # falls through: the fake then enqueues
 
     api.fault("POST " + QUEUE, look)
     job = client.submit("flux", {"prompt": "cat", "seed": 7}, num_generations=1)
@@ -58,7 +48,7 @@ def test_intent_is_committed_before_the_request_leaves(api: FakeApi, make_client
     assert before["num_generations"] == 1
     assert json.loads(before["payload_json"]) == {"prompt": "cat", "seed": 7}
     assert before["base_url"] == "https://api.test"
-    (after,) = _intents(journal_path)
+    (after,) = read_intents(journal_path)
     assert after["intent_id"] == before["intent_id"]
     assert after["status"] == "settled"
     assert after["payload_json"] is None  # the payload is kept only while unsettled
@@ -73,7 +63,7 @@ def test_a_refused_enqueue_marks_the_intent_not_enqueued(api: FakeApi, make_clie
     api.fault("POST " + QUEUE, respond(402, {"error": {"type": "insufficient_credits"}}))
     with pytest.raises(InsufficientCredits):
         client.submit("flux", {"prompt": "cat"})
-    (intent,) = _intents(client._runner.journal.path)
+    (intent,) = read_intents(client._runner.journal.path)
     assert intent["status"] == "not-enqueued"
     assert intent["payload_json"] is None
 
@@ -91,7 +81,7 @@ def test_an_ambiguous_enqueue_keeps_its_candidates(api: FakeApi, make_client: An
     api.fault("POST " + QUEUE, twin_then_fail)
     with pytest.raises(AmbiguousSubmit) as info:
         client.submit("flux", {"prompt": "cat"})
-    (intent,) = _intents(client._runner.journal.path)
+    (intent,) = read_intents(client._runner.journal.path)
     assert intent["status"] == "ambiguous"
     assert json.loads(intent["candidates"]) == sorted(info.value.candidates)
     assert json.loads(intent["payload_json"]) == {"prompt": "cat"}  # still unsettled
@@ -110,7 +100,7 @@ def _crash_during_enqueue(api: FakeApi, journal: Path, num: int) -> None:
     crashed._loop.submit(crashed._runner.submit("flux", {"prompt": "lost"}, num, None))
     wait_until(lambda: sum(row.get("prompt") == "lost" for row in api.rows.values()) == num)
     crashed._loop.stop()  # the process "dies": the enqueue task never records the ids
-    (intent,) = _intents(journal)
+    (intent,) = read_intents(journal)
     assert intent["status"] == "sending"
     reader = Journal(journal)
     assert reader.entries() == []  # no generation id reached the journal
@@ -130,7 +120,7 @@ def test_recover_adopts_what_a_crashed_enqueue_created(api: FakeApi, tmp_path: P
         assert all(job.result(timeout=10).url for job in jobs)
         assert client.recover() == []
     assert api.count("POST") == 1  # settled against the queue, never resent
-    (intent,) = _intents(journal)
+    (intent,) = read_intents(journal)
     assert intent["status"] == "settled"
     assert intent["payload_json"] is None
     assert sorted(json.loads(intent["generation_ids"])) == lost
@@ -151,11 +141,11 @@ def test_recover_leaves_a_live_enqueue_of_this_process_alone(api: FakeApi, tmp_p
         pending = client._loop.submit(client._runner.submit("flux", {"prompt": "slow"}, 1, None))
         wait_until(lambda: len(api.rows) == 1)
         assert client.recover() == []  # its own enqueue will settle it
-        assert _intents(journal)[0]["status"] == "sending"
+        assert read_intents(journal)[0]["status"] == "sending"
         client._loop.loop.call_soon_threadsafe(answer.set)
         (job,) = pending.result(10)
         assert list(api.rows) == [job.id]
-        assert _intents(journal)[0]["status"] == "settled"
+        assert read_intents(journal)[0]["status"] == "settled"
 
 
 def test_an_older_journal_gains_the_submissions_table(tmp_path: Path) -> None:

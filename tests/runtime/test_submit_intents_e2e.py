@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -20,6 +19,8 @@ pytest.importorskip("starlette", reason="the emulator needs the 'emulator' extra
 from generator.emulator import Emulator, EmulatorConfig
 from generator.runtime import Client
 from generator.runtime._journal import Journal
+
+from .conftest import read_intents
 
 MODEL = "flux-1-dev"
 REPO = Path(__file__).resolve().parents[2]
@@ -36,15 +37,6 @@ def slow_emulator() -> Iterator[Emulator]:
 def emu(slow_emulator: Emulator) -> Emulator:
     slow_emulator.reset()
     return slow_emulator
-
-
-def _intents(path: Path) -> list[dict[str, Any]]:
-    db = sqlite3.connect(path)
-    try:
-        db.row_factory = sqlite3.Row
-        return [dict(row) for row in db.execute("SELECT * FROM submissions ORDER BY sent_at")]
-    finally:
-        db.close()
 
 
 def _write_intent(path: Path, base_url: str, payload: dict[str, Any], num: int) -> str:
@@ -100,7 +92,7 @@ def test_killed_between_answer_and_journal_recover_adopts_exactly_those(
         check=False,
     )
     assert done.returncode == 9, done.stderr
-    (intent,) = _intents(journal)
+    (intent,) = read_intents(journal)
     assert intent["status"] == "sending"
     created = sorted(
         job["generation_id"] for job in emu.jobs() if job["generation_id"] != bystander
@@ -114,7 +106,7 @@ def test_killed_between_answer_and_journal_recover_adopts_exactly_those(
         assert all(job.result(timeout=30).url for job in jobs)
         assert client.recover() == []
     assert emu.stats()["requests"]["POST /api/ai/queue"] == 2  # bystander + the lost one
-    (intent,) = _intents(journal)
+    (intent,) = read_intents(journal)
     assert intent["status"] == "settled"
     assert intent["payload_json"] is None
     assert sorted(json.loads(intent["generation_ids"])) == created
@@ -127,7 +119,7 @@ def test_an_intent_the_queue_never_saw_becomes_not_enqueued(emu: Emulator, tmp_p
         other.submit(MODEL, {"prompt": "something else"})
     with Client(emu.api_key, emu.base_url, journal=journal, events="poll") as client:
         assert client.recover() == []
-    (intent,) = _intents(journal)
+    (intent,) = read_intents(journal)
     assert intent["status"] == "not-enqueued"
     assert intent["payload_json"] is None
     assert emu.stats()["requests"]["POST /api/ai/queue"] == 1  # the bystander's; never resent
@@ -146,7 +138,7 @@ def test_an_ambiguous_intent_is_kept_and_logged_not_raised(
         Client(emu.api_key, emu.base_url, journal=journal, events="poll") as client,
     ):
         assert client.recover() == []
-    (intent,) = _intents(journal)
+    (intent,) = read_intents(journal)
     assert intent["status"] == "ambiguous"
     assert json.loads(intent["candidates"]) == twins
     assert json.loads(intent["payload_json"]) == payload
