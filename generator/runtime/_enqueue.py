@@ -272,13 +272,13 @@ async def settle_intents(
     journal = ledger.journal
     config = http.config
     adopted: list[str] = []
+    known = known_ids | journal.generation_ids()  # read once; adoptions below extend it
     for intent in journal.intents(statuses=(SENDING,), base_url=ledger.base_url):
         if intent.intent_id in ledger.live:
             continue
         if intent.payload is None:  # cannot happen for a ``sending`` row; never guess
             _log.warning("submission %s has no payload to match; left as is", intent.intent_id)
             continue
-        known = known_ids | journal.generation_ids()
         try:
             async with lock:
                 decision = await _settle(
@@ -310,6 +310,7 @@ async def settle_intents(
             ids = [row.generation_id for row in decision.rows]
             journal.settle_intent(intent.intent_id, ids)
             known_ids.update(ids)
+            known.update(ids)
             adopted.extend(ids)
         else:
             journal.not_enqueued(intent.intent_id)

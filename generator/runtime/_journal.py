@@ -101,10 +101,17 @@ def default_journal_path() -> Path:
     return platformdirs.user_data_path("oxgen", appauthor=False) / "journal.sqlite3"
 
 
+def _canonical(payload: Mapping[str, Any]) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def payload_sha256(payload: Mapping[str, Any]) -> str:
     """Hash of the payload's canonical JSON: recognizes a payload without storing it."""
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _sha256(_canonical(payload))
 
 
 @dataclass(frozen=True)
@@ -149,10 +156,6 @@ class Intent:
     last_sent_at: float
     created_at: float
     updated_at: float
-
-    @property
-    def is_settled(self) -> bool:
-        return self.status not in UNSETTLED
 
     @classmethod
     def _from_row(cls, row: tuple[Any, ...]) -> Intent:
@@ -205,17 +208,19 @@ class Journal:
         payload_hash: str,
         status: str = "queued",
     ) -> None:
+        with self._lock, self._db:
+            self._insert_jobs(generation_ids, base_url, model_id, payload_hash, status)
+
+    def _insert_jobs(
+        self, ids: list[str], base_url: str, model_id: str, payload_hash: str, status: str
+    ) -> None:
+        """Insert job rows (ids already known are kept as they are); the caller commits."""
         now = time.time()
-        with self._lock:
-            self._db.executemany(
-                f"INSERT OR IGNORE INTO jobs ({_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?)",
-                [
-                    (gid, base_url, model_id, payload_hash, status, now, now)
-                    for gid in generation_ids
-                ],
-            )
-            self._db.commit()
+        self._db.executemany(
+            f"INSERT OR IGNORE INTO jobs ({_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?)",
+            [(gid, base_url, model_id, payload_hash, status, now, now) for gid in ids],
+        )
 
     def update(
         self,
@@ -277,7 +282,7 @@ class Journal:
         """Write (and commit) a ``sending`` intent; call it before the POST leaves."""
         intent_id = uuid.uuid4().hex
         now = time.time()
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+        text = _canonical(payload)
         with self._lock, self._db:
             self._db.execute(
                 f"INSERT INTO submissions ({_INTENT_COLUMNS}) "
@@ -286,7 +291,7 @@ class Journal:
                     intent_id,
                     base_url,
                     model_id,
-                    payload_sha256(payload),
+                    _sha256(text),
                     num_generations,
                     SENDING,
                     text,
@@ -305,7 +310,7 @@ class Journal:
         ``recover()`` marked it ``not-enqueued`` meanwhile: this send may create rows.
         """
         now = time.time()
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+        text = _canonical(payload)
         with self._lock, self._db:
             self._db.execute(
                 "UPDATE submissions SET status = ?, payload_json = ?, last_sent_at = ?, "
@@ -325,11 +330,7 @@ class Journal:
             if found is None:
                 raise KeyError(intent_id)
             base_url, model_id, payload_hash = found
-            self._db.executemany(
-                f"INSERT OR IGNORE INTO jobs ({_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, 'queued', NULL, NULL, NULL, ?, ?)",
-                [(gid, base_url, model_id, payload_hash, now, now) for gid in generation_ids],
-            )
+            self._insert_jobs(generation_ids, base_url, model_id, payload_hash, "queued")
             self._db.execute(
                 "UPDATE submissions SET status = ?, payload_json = NULL, candidates = NULL, "
                 "generation_ids = ?, updated_at = ? WHERE intent_id = ?",

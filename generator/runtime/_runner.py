@@ -544,14 +544,14 @@ class Runner:
     async def recover(self) -> list[Job]:
         """Settle the submissions a crash left unanswered (their rows join the journal), then
         re-attach every open journal entry of this API; one reconcile settles them all."""
-        if self.journal is None or self.ledger is None:
+        if self.ledger is None:
             return []
         await self._ensure_watching()
         await settle_intents(
             self.http, self.ledger, known_ids=self.known_ids, lock=self.submit_lock
         )
         jobs = []
-        for entry in self.journal.entries(open_only=True, base_url=self.config.api_base):
+        for entry in self.ledger.journal.entries(open_only=True, base_url=self.config.api_base):
             tracked = self.open.get(entry.generation_id)
             jobs.append(
                 tracked.job
