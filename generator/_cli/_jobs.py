@@ -105,8 +105,9 @@ def list_jobs(journal_path: Path | None, open_only: bool, as_json: bool) -> None
     from rich.console import Console
     from rich.table import Table
 
+    console = Console()
     if intents:
-        _print_unsettled(Console(), intents)
+        _print_unsettled(console, intents)
 
     table = Table(title=f"{len(entries)} jobs")
     for column in ("generation", "model", "status", "created", "result"):
@@ -119,7 +120,7 @@ def list_jobs(journal_path: Path | None, open_only: bool, as_json: bool) -> None
             _when(entry.created_at),
             entry.result_url or entry.error or "",
         )
-    Console().print(table)
+    console.print(table)
     raise SystemExit(EXIT_OK)
 
 
